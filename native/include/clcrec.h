@@ -1,0 +1,231 @@
+/*
+ * clcrec.h - the C interface of the CLCRec native engine (LibTorch underneath).
+ *
+ * This header is the one contract between the native library and its callers (the Java
+ * bindings are generated from it by jextract). Conventions:
+ *   - every function returns an int status: CLCREC_OK (0) or one of the CLCREC_ERR_* codes;
+ *     after a failure, clcrec_last_error() returns a message for the calling thread that
+ *     names the offending argument;
+ *   - results go to out-parameters, which come last;
+ *   - sizes, counts and ids are int64_t; arrays are a pointer plus a length;
+ *   - users are 0..num_user-1 and items 0..num_item-1 (dense local ids, NOT the reference's
+ *     global "num_user + j" ids); items 0..num_warm_item-1 are warm, the rest cold;
+ *   - float matrices are row-major float32, owned by the caller; the library copies what it
+ *     keeps and never retains a caller pointer after a call returns;
+ *   - a model handle may be used from several threads at once: read-only calls (scoring,
+ *     top-K, representations, encoding, getting parameters, saving) run concurrently, calls
+ *     that change the model (training, setting or loading parameters) run exclusively.
+ */
+#ifndef CLCREC_H
+#define CLCREC_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever a signature or struct layout in this header changes. */
+#define CLCREC_ABI_VERSION 1
+
+/* Status codes. */
+#define CLCREC_OK 0
+#define CLCREC_ERR_INVALID_ARGUMENT 1 /* null pointer, bad size, id out of range, NaN input */
+#define CLCREC_ERR_RUNTIME 2          /* LibTorch or CUDA failure, non-finite loss */
+#define CLCREC_ERR_IO 3               /* checkpoint file missing, unreadable or corrupt */
+#define CLCREC_ERR_OUT_OF_MEMORY 4
+#define CLCREC_ERR_UNSUPPORTED 5      /* e.g. CUDA requested but not available */
+
+/* Device selection for clcrec_config.device_type. */
+#define CLCREC_DEVICE_AUTO 0 /* CUDA if available, else CPU */
+#define CLCREC_DEVICE_CPU 1
+#define CLCREC_DEVICE_CUDA 2
+
+/* Exported symbols; everything else in the library is hidden. */
+#if defined(__GNUC__)
+#define CLCREC_API __attribute__((visibility("default")))
+#else
+#define CLCREC_API
+#endif
+
+typedef struct clcrec_model clcrec_model;
+
+typedef struct clcrec_config {
+    int64_t num_user;
+    int64_t num_item;
+    int64_t num_warm_item;
+    int64_t dim_e;          /* id embedding / representation width (reference: 64) */
+    int64_t hidden_dim;     /* encoder hidden width (reference: 256) */
+    int64_t word_dim;       /* word table width for word-level text (reference: 128) */
+    double temp_value;      /* softmax temperature */
+    double lr_lambda;       /* weight of the R-E loss; 1 - lr_lambda weighs the U-I loss */
+    double reg_weight;      /* weight of the embedding-norm regulariser */
+    double learning_rate;   /* Adam step size */
+    int32_t device_type;    /* CLCREC_DEVICE_* */
+    int32_t device_index;   /* CUDA device ordinal, ignored on CPU */
+    int32_t num_threads;    /* LibTorch intra-op threads; <= 0 means all cores */
+    int32_t train_word_embedding; /* 1: the word table learns; 0: frozen as in the reference */
+    int64_t seed;           /* seeds parameter initialisation */
+} clcrec_config;
+
+/* Losses of one training step, as floats computed on the model's device. */
+typedef struct clcrec_step_result {
+    double loss;        /* lr_lambda*loss_re + (1-lr_lambda)*loss_ui + reg_weight*reg */
+    double loss_re;     /* representation-embedding contrastive loss */
+    double loss_ui;     /* user-item contrastive loss */
+    double reg;         /* unweighted regulariser */
+    double mat;         /* mean over groups of 1 - softmax probability of the positive (U-I) */
+} clcrec_step_result;
+
+/* ---- library ---------------------------------------------------------------------------- */
+
+/* CLCREC_ABI_VERSION of the compiled library. Never fails. */
+CLCREC_API int32_t clcrec_abi_version(void);
+
+/* The calling thread's last error message ("" if none). Valid until the thread's next call. */
+const char *clcrec_last_error(void);
+
+/* LibTorch version string, e.g. "1.13.0", written NUL-terminated into buf (truncated to cap). */
+CLCREC_API int clcrec_torch_version(char *buf, int64_t cap);
+
+/* Number of usable CUDA devices (0 when LibTorch has no CUDA or no GPU is present). */
+CLCREC_API int clcrec_cuda_device_count(int32_t *out_count);
+
+/* ---- model lifecycle ---------------------------------------------------------------------- */
+
+/*
+ * Creates a model with freshly initialised parameters (seeded by config->seed).
+ * Content features: num_modalities matrices (v, a, t order), features[m] pointing to
+ * num_item x feature_dims[m] floats; each is L2-normalised per row and concatenated.
+ * Word-level text (optional; pass word_pairs = NULL and num_word_pairs = 0 for none):
+ * word_pairs holds 2 x num_word_pairs int64 (row 0: item, row 1: word in 0..num_words-1);
+ * the per-item average of the word table, L2-normalised, is appended after the modalities.
+ * A model needs at least one modality or word-level text.
+ */
+CLCREC_API int clcrec_model_create(const clcrec_config *config,
+                        int32_t num_modalities, const float *const *features,
+                        const int64_t *feature_dims,
+                        const int64_t *word_pairs, int64_t num_word_pairs, int64_t num_words,
+                        clcrec_model **out_model);
+
+/* Frees the model. NULL is a no-op. */
+CLCREC_API void clcrec_model_free(clcrec_model *model);
+
+/* The config the model was created with (device_type is resolved: CPU or CUDA, never AUTO). */
+CLCREC_API int clcrec_model_config(const clcrec_model *model, clcrec_config *out_config);
+
+/* Human-readable device in use, e.g. "cpu" or "cuda:0". */
+CLCREC_API int clcrec_model_device(const clcrec_model *model, char *buf, int64_t cap);
+
+/* Total width of the concatenated, normalised content features fed to the encoder. */
+CLCREC_API int clcrec_model_feature_width(const clcrec_model *model, int64_t *out_width);
+
+/* ---- training ----------------------------------------------------------------------------- */
+
+/*
+ * One forward/backward pass and one dense Adam step.
+ * users: batch_size group users; items: batch_size x group_size item ids, column 0 the
+ * positive and the rest negatives; hybrid_rows: num_hybrid indices into the flattened
+ * batch (0..batch_size*group_size-1, repeats allowed) whose U-I candidate is the encoder
+ * output instead of the id embedding. Only the distinct items of the batch are encoded.
+ * A non-finite loss leaves the parameters untouched and returns CLCREC_ERR_RUNTIME.
+ */
+CLCREC_API int clcrec_model_train_step(clcrec_model *model,
+                            const int64_t *users, int64_t batch_size,
+                            const int64_t *items, int64_t group_size,
+                            const int64_t *hybrid_rows, int64_t num_hybrid,
+                            clcrec_step_result *out_result);
+
+/* The same losses as clcrec_model_train_step without changing anything (no gradient). */
+CLCREC_API int clcrec_model_compute_loss(const clcrec_model *model,
+                              const int64_t *users, int64_t batch_size,
+                              const int64_t *items, int64_t group_size,
+                              const int64_t *hybrid_rows, int64_t num_hybrid,
+                              clcrec_step_result *out_result);
+
+/* ---- ranking ------------------------------------------------------------------------------ */
+
+/*
+ * Top-k items for num_users users, scored by dot product of the user embedding with the
+ * ranking representation (warm items: id embedding, cold items: encoder output), computed
+ * once per user and ranked under num_masks item masks.
+ * exclude_offsets (num_users + 1 entries, CSR, starting at 0) and exclude_items give each
+ * user's excluded items (may be NULL together when nothing is excluded per user).
+ * item_masks: num_masks x num_item bytes, nonzero = excluded for that mask (may be NULL
+ * when num_masks is 1, meaning no item-level exclusion).
+ * Output: out_items and out_scores, num_masks x num_users x k, best first. Excluded items
+ * never appear; ties are broken by the lower item id; when fewer than k items remain the
+ * tail is filled with item -1 and score -infinity. out_scores may be NULL.
+ */
+CLCREC_API int clcrec_model_top_k(const clcrec_model *model,
+                       const int64_t *users, int64_t num_users,
+                       const int64_t *exclude_offsets, const int64_t *exclude_items,
+                       const uint8_t *item_masks, int32_t num_masks,
+                       int64_t k,
+                       int64_t *out_items, float *out_scores);
+
+/* Scores of num_users users against all items (num_users x num_item floats), unmasked. */
+CLCREC_API int clcrec_model_score(const clcrec_model *model,
+                       const int64_t *users, int64_t num_users,
+                       float *out_scores);
+
+/* Users' id embeddings: num_user x dim_e floats. */
+CLCREC_API int clcrec_model_user_embeddings(const clcrec_model *model, float *out, int64_t out_len);
+
+/* Ranking representation of items: num_item x dim_e (warm: id embedding, cold: encoder). */
+CLCREC_API int clcrec_model_item_representation(const clcrec_model *model, float *out, int64_t out_len);
+
+/* Encoder output for every item: num_item x dim_e floats. */
+CLCREC_API int clcrec_model_encoder_output(const clcrec_model *model, float *out, int64_t out_len);
+
+/*
+ * Embeds brand-new items from raw content: num_rows rows of each modality (same modalities
+ * and widths as at creation, normalised the same way), plus word pairs (item in
+ * 0..num_rows-1) when the model uses word-level text. Writes num_rows x dim_e floats.
+ */
+CLCREC_API int clcrec_model_encode(const clcrec_model *model, int64_t num_rows,
+                        int32_t num_modalities, const float *const *features,
+                        const int64_t *feature_dims,
+                        const int64_t *word_pairs, int64_t num_word_pairs,
+                        float *out, int64_t out_len);
+
+/* ---- parameters --------------------------------------------------------------------------- */
+
+/*
+ * Parameters are named "id_embedding" ((num_user+num_item) x dim_e), "encoder_layer1_weight"
+ * (hidden_dim x width), "encoder_layer1_bias", "encoder_layer2_weight" (dim_e x hidden_dim),
+ * "encoder_layer2_bias" and, with word-level text, "word_embedding" (num_words x word_dim).
+ */
+CLCREC_API int clcrec_model_parameter_count(const clcrec_model *model, int32_t *out_count);
+CLCREC_API int clcrec_model_parameter_name(const clcrec_model *model, int32_t index, char *buf, int64_t cap);
+/* Shape of a parameter: up to 2 dimensions written to out_shape; out_ndim gets their count. */
+CLCREC_API int clcrec_model_parameter_shape(const clcrec_model *model, const char *name,
+                                 int64_t *out_shape, int32_t *out_ndim);
+CLCREC_API int clcrec_model_parameter_get(const clcrec_model *model, const char *name,
+                               float *out, int64_t out_len);
+/* Replaces a parameter's values (out_len must equal its element count; all finite). */
+CLCREC_API int clcrec_model_parameter_set(clcrec_model *model, const char *name,
+                               const float *data, int64_t len);
+
+/* ---- checkpoints -------------------------------------------------------------------------- */
+
+/*
+ * Writes parameters, Adam state, step count and config to path (via a temporary file in
+ * the same folder renamed into place, so a crash never leaves a half-written checkpoint).
+ */
+CLCREC_API int clcrec_model_save(const clcrec_model *model, const char *path);
+
+/* Reads the config stored in a checkpoint (to create a matching model before loading). */
+CLCREC_API int clcrec_checkpoint_read_config(const char *path, clcrec_config *out_config);
+
+/* Loads parameters and Adam state from a checkpoint whose sizes match this model. */
+CLCREC_API int clcrec_model_load(clcrec_model *model, const char *path);
+
+/* Number of training steps taken (restored by clcrec_model_load). */
+CLCREC_API int clcrec_model_step_count(const clcrec_model *model, int64_t *out_steps);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CLCREC_H */
