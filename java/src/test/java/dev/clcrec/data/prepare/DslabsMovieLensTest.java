@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real MovieLens through scripts/dslabs-movielens.sh (needs Rscript + r-cran-dslabs; skipped otherwise). */
-class DslabsMovieLensIT {
+class DslabsMovieLensTest {
     @Test
     void dslabsMovieLensPreparesAndLoads(@TempDir Path tmp) throws Exception {
         Assumptions.assumeTrue(dslabsAvailable(), "skipped: Rscript with the dslabs package is not installed "
