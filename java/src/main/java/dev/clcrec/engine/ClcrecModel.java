@@ -44,17 +44,35 @@ public final class ClcrecModel implements AutoCloseable {
     private ClcrecModel(MemorySegment pointer, ContentFeatures features) {
         this.handle = new ModelHandle(pointer);
         this.cleanable = CLEANER.register(this, handle);
+        try {
+            Described d = describe(handle);
+            this.config = d.config;
+            this.device = d.device;
+            this.featureWidth = d.featureWidth;
+            this.parameterNames = d.parameterNames;
+        } catch (RuntimeException e) {
+            close(); // the queries failed: free the native model now rather than leak it
+            throw e;
+        }
+        this.modalityWidths = features.modalities().stream().mapToLong(FeatureMatrix::cols).toArray();
+        this.wordText = features.words() != null;
+    }
+
+    private record Described(ModelConfig config, String device, long featureWidth, List<String> parameterNames) {}
+
+    /** What the engine says about a new model: its resolved config, device, widths and parameter names. */
+    private static Described describe(ModelHandle handle) {
         try (ModelHandle.Lease lease = handle.acquire("create"); Arena arena = Arena.ofConfined()) {
             MemorySegment p = lease.pointer();
             MemorySegment cfg = clcrec_config.allocate(arena);
             Status.check(clcrec_h.clcrec_model_config(p, cfg), "clcrec_model_config");
-            this.config = ConfigStruct.read(cfg);
+            ModelConfig config = ConfigStruct.read(cfg);
             MemorySegment buf = arena.allocate(256);
             Status.check(clcrec_h.clcrec_model_device(p, buf, buf.byteSize()), "clcrec_model_device");
-            this.device = buf.getString(0);
+            String device = buf.getString(0);
             MemorySegment width = arena.allocate(JAVA_LONG);
             Status.check(clcrec_h.clcrec_model_feature_width(p, width), "clcrec_model_feature_width");
-            this.featureWidth = width.get(JAVA_LONG, 0);
+            long featureWidth = width.get(JAVA_LONG, 0);
             MemorySegment count = arena.allocate(JAVA_INT);
             Status.check(clcrec_h.clcrec_model_parameter_count(p, count), "clcrec_model_parameter_count");
             List<String> names = new ArrayList<>();
@@ -63,10 +81,8 @@ public final class ClcrecModel implements AutoCloseable {
                         "clcrec_model_parameter_name");
                 names.add(buf.getString(0));
             }
-            this.parameterNames = List.copyOf(names);
+            return new Described(config, device, featureWidth, List.copyOf(names));
         }
-        this.modalityWidths = features.modalities().stream().mapToLong(FeatureMatrix::cols).toArray();
-        this.wordText = features.words() != null;
     }
 
     /** Creates a model with freshly initialised parameters (seeded by config.seed()). */
@@ -90,7 +106,7 @@ public final class ClcrecModel implements AutoCloseable {
                     words == null ? 0 : words.numWords(), out), "clcrec_model_create");
             pointer = out.get(ADDRESS, 0);
         }
-        return wrap(pointer, features);
+        return new ClcrecModel(pointer, features);
     }
 
     /**
@@ -122,15 +138,6 @@ public final class ClcrecModel implements AutoCloseable {
             throw e;
         }
         return model;
-    }
-
-    private static ClcrecModel wrap(MemorySegment pointer, ContentFeatures features) {
-        try {
-            return new ClcrecModel(pointer, features);
-        } catch (RuntimeException e) {
-            clcrec_h.clcrec_model_free(pointer); // the constructor's queries failed: do not leak it
-            throw e;
-        }
     }
 
     /** The config the model runs with; its device is resolved (CPU or CUDA, never AUTO). */
