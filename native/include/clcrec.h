@@ -83,7 +83,7 @@ typedef struct clcrec_step_result {
 CLCREC_API int32_t clcrec_abi_version(void);
 
 /* The calling thread's last error message ("" if none). Valid until the thread's next call. */
-const char *clcrec_last_error(void);
+CLCREC_API const char *clcrec_last_error(void);
 
 /* LibTorch version string, e.g. "1.13.0", written NUL-terminated into buf (truncated to cap). */
 CLCREC_API int clcrec_torch_version(char *buf, int64_t cap);
