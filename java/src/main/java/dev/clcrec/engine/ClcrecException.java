@@ -1,0 +1,33 @@
+package dev.clcrec.engine;
+
+/**
+ * A call into the native engine failed. {@link #status()} is the header's CLCREC_ERR_* code and the
+ * message is the engine's own description of the problem (it names the offending argument), prefixed
+ * with the operation that failed.
+ */
+public class ClcrecException extends RuntimeException {
+    /** clcrec.h: null pointer, bad size, id out of range, NaN input. */
+    public static final int INVALID_ARGUMENT = 1;
+    /** clcrec.h: LibTorch or CUDA failure, non-finite loss. */
+    public static final int RUNTIME = 2;
+    /** clcrec.h: checkpoint file missing, unreadable or corrupt. */
+    public static final int IO = 3;
+    /** clcrec.h: allocation failed. */
+    public static final int OUT_OF_MEMORY = 4;
+    /** clcrec.h: e.g. CUDA requested but not available. */
+    public static final int UNSUPPORTED = 5;
+
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+
+    public ClcrecException(int status, String message) {
+        super(message);
+        this.status = status;
+    }
+
+    /** The native status code (one of the constants above). */
+    public int status() {
+        return status;
+    }
+}
