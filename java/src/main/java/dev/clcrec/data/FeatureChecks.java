@@ -1,0 +1,59 @@
+package dev.clcrec.data;
+
+import dev.clcrec.engine.FeatureMatrix;
+import dev.clcrec.engine.WordPairs;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** Shape and value checks for content features, streaming over (possibly mapped) native memory. */
+public final class FeatureChecks {
+    private FeatureChecks() {}
+
+    /** Checks shape against {@code numItem} and that every value is finite. */
+    public static void check(String source, FeatureMatrix m, long numItem) {
+        if (m.rows() != numItem) {
+            throw new DatasetFormatException(source + ": modality '" + m.name() + "' has " + m.rows()
+                    + " feature rows, expected one per item (" + numItem + ")");
+        }
+        if (m.cols() <= 0) {
+            throw new DatasetFormatException(source + ": modality '" + m.name() + "' has no columns");
+        }
+        if (m.data().byteSize() < m.rows() * m.cols() * Float.BYTES) {
+            throw new DatasetFormatException(source + ": modality '" + m.name() + "' holds "
+                    + m.data().byteSize() + " bytes, expected " + m.rows() * m.cols() * Float.BYTES);
+        }
+        checkFinite(source + " (modality '" + m.name() + "')", m.data(), m.rows(), m.cols());
+    }
+
+    /** Throws naming the first row and column holding NaN or an infinity. */
+    public static void checkFinite(String source, MemorySegment data, long rows, long cols) {
+        ValueLayout.OfFloat layout = data.address() % Float.BYTES == 0
+                ? ValueLayout.JAVA_FLOAT : ValueLayout.JAVA_FLOAT_UNALIGNED;
+        long n = rows * cols;
+        for (long k = 0; k < n; k++) {
+            float v = data.getAtIndex(layout, k);
+            if (!Float.isFinite(v)) {
+                throw new DatasetFormatException(source + ": row " + k / cols + ", column " + k % cols
+                        + " is " + v + ", expected a finite number");
+            }
+        }
+    }
+
+    /** Checks word pairs: items within {@code numItem}, words within {@code numWords}. */
+    public static void check(String source, WordPairs w, long numItem) {
+        ValueLayout.OfLong layout = ValueLayout.JAVA_LONG_UNALIGNED;
+        for (long k = 0; k < w.count(); k++) {
+            long item = w.pairs().getAtIndex(layout, k);
+            long word = w.pairs().getAtIndex(layout, w.count() + k);
+            if (item < 0 || item >= numItem) {
+                throw new DatasetFormatException(source + ": word pair " + k + ": item " + item
+                        + " is out of range, expected 0 <= item < " + numItem);
+            }
+            if (word < 0 || word >= w.numWords()) {
+                throw new DatasetFormatException(source + ": word pair " + k + ": word " + word
+                        + " is out of range, expected 0 <= word < " + w.numWords());
+            }
+        }
+    }
+}

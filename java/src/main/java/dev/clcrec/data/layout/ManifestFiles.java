@@ -1,0 +1,61 @@
+package dev.clcrec.data.layout;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.clcrec.data.DatasetFormatException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reads and writes {@code manifest.json}, checking format name and version. */
+public final class ManifestFiles {
+    private ManifestFiles() {}
+
+    private static ObjectMapper mapper() {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    public static Manifest read(Path file) {
+        Manifest m;
+        try {
+            m = mapper().readValue(file.toFile(), Manifest.class);
+        } catch (JacksonException e) {
+            throw new DatasetFormatException(file + ": malformed manifest: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            if (e instanceof NoSuchFileException || e instanceof java.io.FileNotFoundException) {
+                throw new DatasetFormatException(file + ": missing file");
+            }
+            throw new DatasetFormatException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (m == null || !Manifest.FORMAT.equals(m.format())) {
+            throw new DatasetFormatException(file + ": field 'format' is " + (m == null ? "missing" : "'" + m.format() + "'")
+                    + ", expected '" + Manifest.FORMAT + "'");
+        }
+        if (m.formatVersion() != Manifest.VERSION) {
+            throw new DatasetFormatException(file + ": unknown format_version " + m.formatVersion()
+                    + ", this reader understands version " + Manifest.VERSION);
+        }
+        require(file, m.interactions() != null && m.interactions().train() != null && m.interactions().val() != null
+                && m.interactions().test() != null, "interactions.train/val/test");
+        require(file, m.modalities() != null || m.words() != null, "modalities");
+        require(file, m.name() != null, "name");
+        return m;
+    }
+
+    private static void require(Path file, boolean ok, String field) {
+        if (!ok) {
+            throw new DatasetFormatException(file + ": field '" + field + "' is missing");
+        }
+    }
+
+    public static void write(Path file, Manifest m) {
+        try {
+            mapper().writeValue(file.toFile(), m);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.clcrec.data.torch;
+
+import dev.clcrec.data.DatasetFormatException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The central directory of a zip archive (with zip64), enough to locate the byte range of each
+ * stored entry so it can be memory-mapped. {@code torch.save} writes uncompressed (STORED) entries.
+ */
+public record ZipDirectory(Path file, Map<String, Entry> entries) {
+
+    /** One entry: compression method (0 = stored), sizes, and where its data starts in the file. */
+    public record Entry(String name, int method, long compressedSize, long size, long dataOffset) {}
+
+    private static final int EOCD = 0x06054b50;
+    private static final int EOCD64_LOCATOR = 0x07064b50;
+    private static final int EOCD64 = 0x06064b50;
+    private static final int CENTRAL = 0x02014b50;
+    private static final int LOCAL = 0x04034b50;
+
+    public static ZipDirectory read(Path file, FileChannel ch) throws IOException {
+        long size = ch.size();
+        int tail = (int) Math.min(size, 22 + 65535);
+        ByteBuffer end = read(ch, size - tail, tail);
+        int eocd = -1;
+        for (int i = tail - 22; i >= 0; i--) {
+            if (end.getInt(i) == EOCD) {
+                eocd = i;
+                break;
+            }
+        }
+        if (eocd < 0) {
+            throw new DatasetFormatException(file + ": not a zip archive (end of central directory missing;"
+                    + " truncated or not written by torch.save)");
+        }
+        long count = end.getShort(eocd + 10) & 0xffff;
+        long cdSize = end.getInt(eocd + 12) & 0xffffffffL;
+        long cdOffset = end.getInt(eocd + 16) & 0xffffffffL;
+        if (eocd >= 20 && end.getInt(eocd - 20) == EOCD64_LOCATOR) {
+            long eocd64Offset = end.getLong(eocd - 20 + 8);
+            ByteBuffer z = read(ch, eocd64Offset, 56);
+            if (z.getInt(0) != EOCD64) {
+                throw new DatasetFormatException(file + ": corrupt zip64 end of central directory");
+            }
+            count = z.getLong(32);
+            cdSize = z.getLong(40);
+            cdOffset = z.getLong(48);
+        }
+        if (cdOffset + cdSize > size || cdSize > Integer.MAX_VALUE) {
+            throw new DatasetFormatException(file + ": corrupt zip: central directory beyond the end of the file");
+        }
+        ByteBuffer cd = read(ch, cdOffset, (int) cdSize);
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        int p = 0;
+        for (long k = 0; k < count; k++) {
+            if (p + 46 > cd.limit() || cd.getInt(p) != CENTRAL) {
+                throw new DatasetFormatException(file + ": corrupt zip central directory at entry " + k);
+            }
+            int method = cd.getShort(p + 10) & 0xffff;
+            long csize = cd.getInt(p + 20) & 0xffffffffL;
+            long usize = cd.getInt(p + 24) & 0xffffffffL;
+            int nameLen = cd.getShort(p + 28) & 0xffff;
+            int extraLen = cd.getShort(p + 30) & 0xffff;
+            int commentLen = cd.getShort(p + 32) & 0xffff;
+            long local = cd.getInt(p + 42) & 0xffffffffL;
+            byte[] nameBytes = new byte[nameLen];
+            cd.get(p + 46, nameBytes);
+            String name = new String(nameBytes, StandardCharsets.UTF_8);
+            int x = p + 46 + nameLen;
+            int xEnd = x + extraLen;
+            while (x + 4 <= xEnd) {
+                int id = cd.getShort(x) & 0xffff;
+                int len = cd.getShort(x + 2) & 0xffff;
+                if (id == 0x0001) {
+                    int q = x + 4;
+                    if (usize == 0xffffffffL) {
+                        usize = cd.getLong(q);
+                        q += 8;
+                    }
+                    if (csize == 0xffffffffL) {
+                        csize = cd.getLong(q);
+                        q += 8;
+                    }
+                    if (local == 0xffffffffL) {
+                        local = cd.getLong(q);
+                    }
+                }
+                x += 4 + len;
+            }
+            ByteBuffer lh = read(ch, local, 30);
+            if (lh.getInt(0) != LOCAL) {
+                throw new DatasetFormatException(file + ": corrupt zip: no local header for entry '" + name + "'");
+            }
+            long dataOffset = local + 30 + (lh.getShort(26) & 0xffff) + (lh.getShort(28) & 0xffff);
+            if (dataOffset + csize > size) {
+                throw new DatasetFormatException(file + ": truncated zip: entry '" + name + "' needs bytes up to "
+                        + (dataOffset + csize) + ", file has " + size);
+            }
+            entries.put(name, new Entry(name, method, csize, usize, dataOffset));
+            p += 46 + nameLen + extraLen + commentLen;
+        }
+        return new ZipDirectory(file, Map.copyOf(entries));
+    }
+
+    private static ByteBuffer read(FileChannel ch, long position, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        long p = position;
+        while (b.hasRemaining()) {
+            int n = ch.read(b, p);
+            if (n < 0) {
+                throw new java.io.EOFException("unexpected end of file at byte " + p);
+            }
+            p += n;
+        }
+        b.flip();
+        return b;
+    }
+}

@@ -1,0 +1,8 @@
+package dev.clcrec.engine;
+
+/** Reference parity on the fixture case visual_only. */
+class VisualOnlyParityTest extends TrainingParityCase {
+    VisualOnlyParityTest() {
+        super("visual_only");
+    }
+}
