@@ -6,6 +6,8 @@ public enum StopReason {
     NO_IMPROVEMENT,
     /** num_epoch epochs were trained. */
     EPOCH_LIMIT,
+    /** The time limit passed (checked between epochs). */
+    TIME_LIMIT,
     /** A step produced a NaN or infinite loss; the parameters are those of the last good step. */
     NON_FINITE_LOSS
 }

@@ -10,8 +10,10 @@ import java.nio.file.Path;
  * @param selectionK the K of the validation Recall@K used for model selection (reference: topK)
  * @param bestCheckpoint where the best model is saved (null: not saved)
  * @param lastCheckpoint where the model is saved after every epoch, for resuming (null: not saved)
+ * @param maxSeconds no new epoch starts after this much training time (0: no limit)
  */
-public record TrainOptions(int numEpoch, int patience, int selectionK, Path bestCheckpoint, Path lastCheckpoint) {
+public record TrainOptions(int numEpoch, int patience, int selectionK, Path bestCheckpoint, Path lastCheckpoint,
+                           double maxSeconds) {
     public TrainOptions {
         if (numEpoch < 0) {
             throw new IllegalArgumentException("num_epoch must be >= 0, got " + numEpoch);
@@ -21,6 +23,9 @@ public record TrainOptions(int numEpoch, int patience, int selectionK, Path best
         }
         if (selectionK < 1) {
             throw new IllegalArgumentException("topK must be >= 1, got " + selectionK);
+        }
+        if (!(maxSeconds >= 0)) {
+            throw new IllegalArgumentException("time limit must be >= 0 seconds, got " + maxSeconds);
         }
     }
 }

@@ -70,6 +70,7 @@ public final class Trainer {
             epoch = resume.nextEpoch();
             LOG.log(Level.INFO, "resuming at epoch {0} (best so far: epoch {1})", epoch, resume.bestEpoch());
         }
+        long started = System.nanoTime();
         try (BatchPipeline pipeline = new BatchPipeline(filler)) {
             while (true) {
                 if (rule.shouldStop()) {
@@ -78,6 +79,11 @@ public final class Trainer {
                 }
                 if (epoch >= options.numEpoch()) {
                     return finish(history, rule, StopReason.EPOCH_LIMIT, "reached num_epoch=" + options.numEpoch());
+                }
+                double elapsed = (System.nanoTime() - started) / 1e9;
+                if (options.maxSeconds() > 0 && elapsed >= options.maxSeconds()) {
+                    return finish(history, rule, StopReason.TIME_LIMIT, String.format(Locale.ROOT,
+                            "reached the time limit of %.0f s", options.maxSeconds()));
                 }
                 EpochRecord record;
                 try {
