@@ -31,6 +31,11 @@ public final class TrainingPlot {
         XYSeries l = chart.addSeries("training loss (left)", epochs, loss);
         l.setMarker(SeriesMarkers.CIRCLE);
         for (Setting s : Setting.values()) {
+            boolean present = history.getFirst().eval().entries().stream()
+                    .anyMatch(m -> m.split() == Split.VAL && m.setting() == s);
+            if (!present) {
+                continue;
+            }
             double[] recall = history.stream()
                     .mapToDouble(r -> r.eval().get(Split.VAL, s).at(k).recall()).toArray();
             XYSeries r = chart.addSeries("val " + s.name().toLowerCase() + " Recall@" + k + " (right)", epochs, recall);
