@@ -26,16 +26,30 @@ public final class FeatureChecks {
         checkFinite(source + " (modality '" + m.name() + "')", m.data(), m.rows(), m.cols());
     }
 
-    /** Throws naming the first row and column holding NaN or an infinity. */
+    /**
+     * Throws naming the first row and column holding NaN or an infinity. Streams over the segment
+     * through a small reused buffer (the matrix itself is never copied to the heap).
+     */
     public static void checkFinite(String source, MemorySegment data, long rows, long cols) {
         ValueLayout.OfFloat layout = data.address() % Float.BYTES == 0
                 ? ValueLayout.JAVA_FLOAT : ValueLayout.JAVA_FLOAT_UNALIGNED;
         long n = rows * cols;
-        for (long k = 0; k < n; k++) {
-            float v = data.getAtIndex(layout, k);
-            if (!Float.isFinite(v)) {
-                throw new DatasetFormatException(source + ": row " + k / cols + ", column " + k % cols
-                        + " is " + v + ", expected a finite number");
+        float[] buf = new float[1 << 14];
+        for (long start = 0; start < n; start += buf.length) {
+            int len = (int) Math.min(buf.length, n - start);
+            MemorySegment.copy(data, layout, start * Float.BYTES, buf, 0, len);
+            float acc = 0;
+            for (int k = 0; k < len; k++) {
+                acc += buf[k] * 0f; // NaN or infinity makes the product NaN
+            }
+            if (acc != 0f) {
+                for (int k = 0; k < len; k++) {
+                    if (!Float.isFinite(buf[k])) {
+                        long idx = start + k;
+                        throw new DatasetFormatException(source + ": row " + idx / cols + ", column " + idx % cols
+                                + " is " + buf[k] + ", expected a finite number");
+                    }
+                }
             }
         }
     }

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** reference-tiny loads to what numpy gives (stats.json, and values checked with numpy when written). */
-class ReferenceTinyTest {
-    static final Path TINY = Path.of("java/src/test/resources/reference-tiny");
+public class ReferenceTinyTest {
+    public static final Path TINY = Path.of("java/src/test/resources/reference-tiny");
 
     @Test
     void countsMatchStatsJson() throws Exception {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Load benchmark for dev.clcrec.data: generates MovieLens-sized and Amazon-sized synthetic datasets
+# in our layout and in the reference layout (Amazon's visual matrix as feat_v.pt, like the paper's
+# data), then loads each in a fresh JVM, printing load time and peak RSS; finally times `prepare`
+# on real MovieLens (dslabs) when Rscript + r-cran-dslabs are installed.
+#   scripts/bench-load.sh [WORK_DIR]      (default /work/scratch/bench-data; needs ~3.2 GB free)
+# Build first: mvn -B -o -q compile -DskipNative=true
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-/work/scratch/bench-data}
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+java="$JAVA_HOME/bin/java"
+cp="$root/target/classes:$(find ~/.m2/repository/info/picocli ~/.m2/repository/com/fasterxml ~/.m2/repository/net/razorvine -name '*.jar' | tr '\n' ':')"
+mkdir -p "$work"
+for preset in movielens amazon; do
+  if [ ! -f "$work/$preset/manifest.json" ]; then
+    extra=()
+    [ "$preset" = amazon ] && extra=(--torch-visual)
+    /usr/bin/time -f "generate $preset: %e s, max RSS %M kB" \
+      "$java" -Xmx6g -cp "$cp" dev.clcrec.data.synthetic.SyntheticCommand --preset "$preset" \
+      -o "$work/$preset" --reference-output "$work/$preset-reference" "${extra[@]}"
+  fi
+done
+du -sh "$work"/*
+for ds in movielens movielens-reference amazon amazon-reference; do
+  for run in 1 2; do
+    "$java" -Xmx1g -XX:+UseSerialGC -cp "$cp" dev.clcrec.data.bench.LoadBenchmark "$work/$ds" 2>/dev/null
+  done
+done
+if bash "$root/scripts/dslabs-movielens.sh" "$work/dslabs" >"$work/dslabs.log" 2>&1; then
+  grep '^prepared' "$work/dslabs.log"
+else
+  echo "dslabs MovieLens skipped: $(tail -1 "$work/dslabs.log")"
+fi
