@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code demo}: trains on the bundled data within a few minutes and compares with the baselines. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Trains CLCRec on the bundled test-data/ (MovieLens settings: lr_lambda 0.5, temp 2, num_sample 0.5)",
+        description = {"Trains CLCRec on the bundled test-data/ (MovieLens settings lr_lambda 0.5, temp 2, num_sample 0.5; l_r 0.01, num_neg 32)",
                 "for at most --minutes, then prints val/test x all/warm/cold next to the content-only and random baselines."})
 final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -30,8 +30,10 @@ final class DemoCommand implements Callable<Integer> {
     double minutes;
     @Option(names = "--num_epoch", defaultValue = "200", description = "Most epochs (default ${DEFAULT-VALUE}).")
     int numEpoch;
-    @Option(names = "--num_neg", defaultValue = "128", description = "Negatives per pair (default ${DEFAULT-VALUE}).")
+    @Option(names = "--num_neg", defaultValue = "32", description = "Negatives per pair (default ${DEFAULT-VALUE}).")
     int numNeg;
+    @Option(names = "--l_r", defaultValue = "0.01", description = "Learning rate (default ${DEFAULT-VALUE}; higher than the paper's so a few minutes suffice).")
+    double learningRate;
     @Option(names = "--threads", defaultValue = "0", description = "LibTorch threads; 0 = all cores.")
     int threads;
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
@@ -47,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = DataPaths.resolve(spec, dataPath);
         try (Dataset data = Datasets.open(dir)) {
             ModelConfig model = ModelConfig.defaults(1, 1, 1).withLrLambda(0.5).withTempValue(2.0).withRegWeight(0.1)
-                    .withLearningRate(0.001).withDevice(Device.AUTO).withNumThreads(threads).withSeed(seed);
+                    .withLearningRate(learningRate).withDevice(Device.AUTO).withNumThreads(threads).withSeed(seed);
             int neg = Math.min(numNeg, maxNegatives(data));
             if (neg < numNeg) {
                 spec.commandLine().getOut().printf("num_neg lowered to %d: some user has only that many warm items left%n", neg);
@@ -60,6 +62,7 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("data_path", dir.toString());
             settings.put("num_neg", neg);
+            settings.put("l_r", learningRate);
             settings.put("lr_lambda", 0.5);
             settings.put("temp_value", 2.0);
             settings.put("minutes", minutes);

@@ -72,7 +72,7 @@ class MainTest {
 
     @Test
     void helpEverywhere() {
-        for (String cmd : new String[] {"train", "evaluate", "recommend", "embed-items", "demo"}) {
+        for (String cmd : new String[] {"train", "evaluate", "recommend", "embed-items", "demo", "prepare"}) {
             Run r = run(cmd, "--help");
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().contains("Usage: clcrec " + cmd), cmd + ": " + r.out());
