@@ -10,7 +10,6 @@ import dev.clcrec.engine.ModelConfig;
 import dev.clcrec.eval.RandomRanker;
 import dev.clcrec.sampling.SamplingConfig;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
