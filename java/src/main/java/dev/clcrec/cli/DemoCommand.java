@@ -1,0 +1,93 @@
+package dev.clcrec.cli;
+
+import dev.clcrec.data.Dataset;
+import dev.clcrec.data.Datasets;
+import dev.clcrec.engine.Device;
+import dev.clcrec.engine.ModelConfig;
+import dev.clcrec.sampling.SamplingConfig;
+import dev.clcrec.train.RunConfig;
+import dev.clcrec.train.TrainOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code demo}: trains on the bundled data within a few minutes and compares with the baselines. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Trains CLCRec on the bundled test-data/ (MovieLens settings lr_lambda 0.5, temp 2, num_sample 0.5; l_r 0.01, num_neg 32)",
+                "for at most --minutes, then prints val/test x all/warm/cold next to the content-only and random baselines."})
+final class DemoCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--data_path", defaultValue = "test-data", description = "Dataset (default ${DEFAULT-VALUE}).")
+    String dataPath;
+    @Option(names = "--minutes", defaultValue = "3", description = "Time budget for training (default ${DEFAULT-VALUE}).")
+    double minutes;
+    @Option(names = "--num_epoch", defaultValue = "200", description = "Most epochs (default ${DEFAULT-VALUE}).")
+    int numEpoch;
+    @Option(names = "--num_neg", defaultValue = "32", description = "Negatives per pair (default ${DEFAULT-VALUE}).")
+    int numNeg;
+    @Option(names = "--l_r", defaultValue = "0.01", description = "Learning rate (default ${DEFAULT-VALUE}; higher than the paper's so a few minutes suffice).")
+    double learningRate;
+    @Option(names = "--threads", defaultValue = "0", description = "LibTorch threads; 0 = all cores.")
+    int threads;
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--out", defaultValue = "out/demo", description = "Output directory (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(minutes > 0)) {
+            throw new ParameterException(spec.commandLine(), "--minutes must be > 0, got " + minutes);
+        }
+        Path dir = DataPaths.resolve(spec, dataPath);
+        try (Dataset data = Datasets.open(dir)) {
+            ModelConfig model = ModelConfig.defaults(1, 1, 1).withLrLambda(0.5).withTempValue(2.0).withRegWeight(0.1)
+                    .withLearningRate(learningRate).withDevice(Device.AUTO).withNumThreads(threads).withSeed(seed);
+            int neg = Math.min(numNeg, maxNegatives(data));
+            if (neg < numNeg) {
+                spec.commandLine().getOut().printf("num_neg lowered to %d: some user has only that many warm items left%n", neg);
+            }
+            SamplingConfig sampling = new SamplingConfig(256, neg, 0.5, seed, 1, false);
+            Files.createDirectories(out);
+            TrainOptions options = new TrainOptions(numEpoch, 7, 10, out.resolve("best.ckpt"), out.resolve("last.ckpt"),
+                    minutes * 60);
+            RunConfig config = new RunConfig(model, sampling, options, new int[] {10, 20}, 2000, null);
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("data_path", dir.toString());
+            settings.put("num_neg", neg);
+            settings.put("l_r", learningRate);
+            settings.put("lr_lambda", 0.5);
+            settings.put("temp_value", 2.0);
+            settings.put("minutes", minutes);
+            settings.put("seed", seed);
+            return TrainReport.run(spec.commandLine().getOut(), data, data.content(), config, out, "", "results.json",
+                    settings, true) ? 0 : 1;
+        }
+    }
+
+    // The smallest number of warm items any user has not trained on: more negatives cannot be distinct.
+    private static int maxNegatives(Dataset data) {
+        int min = Integer.MAX_VALUE;
+        var train = data.train();
+        for (int u = 0; u < data.numUser(); u++) {
+            if (train.rowLength(u) == 0) {
+                continue;
+            }
+            int warmSeen = 0;
+            for (int j : train.row(u)) {
+                if (j < data.numWarmItem()) {
+                    warmSeen++;
+                }
+            }
+            min = Math.min(min, data.numWarmItem() - warmSeen);
+        }
+        return min;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.clcrec.cli;
+
+import dev.clcrec.api.Recommender;
+import dev.clcrec.data.Dataset;
+import dev.clcrec.data.Datasets;
+import dev.clcrec.data.FeatureLoading;
+import dev.clcrec.data.npy.NpyWriter;
+import dev.clcrec.engine.ContentFeatures;
+import dev.clcrec.engine.FeatureMatrix;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code embed-items}: representations of brand-new items from their content features. */
+@Command(name = "embed-items", mixinStandardHelpOptions = true,
+        description = {"Runs the trained content encoder on new items' features and writes rows x dim_E floats.",
+                "Give one --features NAME=FILE per modality the model was trained with (v, a, t), as .npy (float32/64)",
+                "or .csv (one item per line, comma-separated numbers); word-level text is not supported here."})
+final class EmbedItemsCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ModelOptions m;
+    @Option(names = "--features", required = true, description = "NAME=FILE, e.g. v=new_v.npy", split = ",")
+    Map<String, Path> features;
+    @Option(names = {"-o", "--output"}, required = true, description = "Output .npy or .csv file.")
+    Path output;
+
+    @Override
+    public Integer call() {
+        try (Dataset data = Datasets.open(DataPaths.resolve(spec, m.dataPath));
+             Arena arena = Arena.ofConfined()) {
+            ContentFeatures trained = ContentSelection.select(data.content(), m.hasV, m.hasA, m.hasT);
+            if (trained.words() != null) {
+                throw new ParameterException(spec.commandLine(), "the model uses word-level text, which embed-items "
+                        + "cannot read; pass --has_t False if it was trained without it");
+            }
+            List<FeatureMatrix> mats = new ArrayList<>();
+            long rows = -1;
+            for (FeatureMatrix t : trained.modalities()) {
+                Path file = features.get(t.name());
+                if (file == null) {
+                    throw new ParameterException(spec.commandLine(), "missing --features " + t.name()
+                            + "=FILE: the model was trained with modalities "
+                            + trained.modalities().stream().map(FeatureMatrix::name).toList());
+                }
+                FeatureMatrix fm = file.toString().endsWith(".csv") ? readCsv(file, t.name(), arena)
+                        : FeatureLoading.matrix(file, t.name(), arena);
+                if (fm.cols() != t.cols()) {
+                    throw new ParameterException(spec.commandLine(), file + ": " + fm.cols() + " columns, but modality '"
+                            + t.name() + "' has " + t.cols());
+                }
+                if (rows >= 0 && fm.rows() != rows) {
+                    throw new ParameterException(spec.commandLine(), file + ": " + fm.rows() + " rows, other modalities have " + rows);
+                }
+                rows = fm.rows();
+                mats.add(fm);
+            }
+            for (String name : features.keySet()) {
+                if (trained.modalities().stream().noneMatch(t -> t.name().equals(name))) {
+                    throw new ParameterException(spec.commandLine(), "--features " + name + ": the model has no modality '" + name + "'");
+                }
+            }
+            try (Recommender rec = Recommender.load(m.model, data, trained, m.device(), m.threads)) {
+                float[] emb = rec.embedNewItems(rows, new ContentFeatures(mats));
+                int dim = rec.model().config().dimE();
+                write(output, emb, rows, dim);
+                spec.commandLine().getOut().printf("wrote %d x %d item representations to %s%n", rows, dim, output);
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+    }
+
+    private static FeatureMatrix readCsv(Path file, String name, Arena arena) {
+        List<float[]> rows = new ArrayList<>();
+        try {
+            int line = 0;
+            for (String s : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                line++;
+                if (s.isBlank()) {
+                    continue;
+                }
+                String[] parts = s.split(",");
+                float[] r = new float[parts.length];
+                for (int i = 0; i < parts.length; i++) {
+                    try {
+                        r[i] = Float.parseFloat(parts[i].trim());
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(file + " line " + line + " field " + (i + 1)
+                                + ": '" + parts[i].trim() + "' is not a number");
+                    }
+                    if (!Float.isFinite(r[i])) {
+                        throw new IllegalArgumentException(file + " line " + line + " field " + (i + 1) + ": not finite");
+                    }
+                }
+                if (!rows.isEmpty() && r.length != rows.getFirst().length) {
+                    throw new IllegalArgumentException(file + " line " + line + ": " + r.length
+                            + " values, earlier lines have " + rows.getFirst().length);
+                }
+                rows.add(r);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no rows");
+        }
+        int cols = rows.getFirst().length;
+        MemorySegment seg = arena.allocate(ValueLayout.JAVA_FLOAT, (long) rows.size() * cols);
+        for (int r = 0; r < rows.size(); r++) {
+            MemorySegment.copy(rows.get(r), 0, seg, ValueLayout.JAVA_FLOAT, (long) r * cols, cols);
+        }
+        return new FeatureMatrix(name, seg, rows.size(), cols);
+    }
+
+    private static void write(Path out, float[] emb, long rows, int dim) {
+        if (out.toString().endsWith(".csv")) {
+            try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                for (int r = 0; r < rows; r++) {
+                    for (int d = 0; d < dim; d++) {
+                        w.write((d > 0 ? "," : "") + String.format(Locale.ROOT, "%.8g", emb[r * dim + d]));
+                    }
+                    w.write('\n');
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            }
+        } else {
+            NpyWriter.writeFloats(out, emb, rows, dim);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.clcrec.cli;
+
+import dev.clcrec.data.Dataset;
+import dev.clcrec.data.Datasets;
+import dev.clcrec.engine.ContentFeatures;
+import dev.clcrec.engine.Device;
+import dev.clcrec.engine.ModelConfig;
+import dev.clcrec.sampling.SamplingConfig;
+import dev.clcrec.train.RunConfig;
+import dev.clcrec.train.TrainOptions;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code train}: the reference's command line, unchanged, plus our own options. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains CLCRec and prints the best epoch's results (val and test x all/warm/cold).",
+                "Accepts the authors' flags unchanged; writes results.json, epochs.csv and training.png to --out."})
+final class TrainCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    // ---- the reference's flags ----
+    @Option(names = "--model_name", description = "Accepted for compatibility (always CLCRec).", defaultValue = "CLCRec")
+    String modelName;
+    @Option(names = "--data_path", description = "Dataset directory, or a name under ./Data/ (reference layout or ours).",
+            defaultValue = "movielens")
+    String dataPath;
+    @Option(names = "--l_r", description = "Learning rate (default ${DEFAULT-VALUE}).", defaultValue = "0.001")
+    double learningRate;
+    @Option(names = "--reg_weight", description = "Weight of the embedding-norm regulariser (default ${DEFAULT-VALUE}).",
+            defaultValue = "0.1")
+    double regWeight;
+    @Option(names = "--num_workers", description = "Sampler threads running ahead of training (default ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    int numWorkers;
+    @Option(names = "--num_neg", description = "Negatives per training pair (default ${DEFAULT-VALUE}).", defaultValue = "512")
+    int numNeg;
+    @Option(names = "--has_v", description = "Use visual features: True|False.", defaultValue = "True",
+            converter = PythonBoolean.class, arity = "1")
+    boolean hasV;
+    @Option(names = "--has_a", description = "Use acoustic features: True|False.", defaultValue = "True",
+            converter = PythonBoolean.class, arity = "1")
+    boolean hasA;
+    @Option(names = "--has_t", description = "Use textual features: True|False.", defaultValue = "True",
+            converter = PythonBoolean.class, arity = "1")
+    boolean hasT;
+    @Option(names = "--lr_lambda", description = "Weight of the R-E loss; 1-lr_lambda weighs U-I (default ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    double lrLambda;
+    @Option(names = "--temp_value", description = "Softmax temperature (default ${DEFAULT-VALUE}).", defaultValue = "1")
+    double tempValue;
+    @Option(names = "--num_sample", description = "Fraction of rows whose U-I candidate is the encoder output (default ${DEFAULT-VALUE}).",
+            defaultValue = "0.5")
+    double numSample;
+    @Option(names = "--batch_size", description = "Training pairs per step (default ${DEFAULT-VALUE}).", defaultValue = "256")
+    int batchSize;
+    @Option(names = "--dim_E", description = "Embedding width (default ${DEFAULT-VALUE}).", defaultValue = "64")
+    int dimE;
+    @Option(names = "--topK", description = "K of the reported metrics and of model selection (default ${DEFAULT-VALUE}).",
+            defaultValue = "10")
+    int topK;
+    @Option(names = "--step", description = "Users per ranking block in evaluation (default ${DEFAULT-VALUE}).",
+            defaultValue = "2000")
+    int step;
+    @Option(names = "--num_epoch", description = "Most epochs (default ${DEFAULT-VALUE}).", defaultValue = "1000")
+    int numEpoch;
+    @Option(names = "--seed", description = "Seed of initialisation and sampling (default ${DEFAULT-VALUE}).", defaultValue = "1")
+    long seed;
+    @Option(names = "--no-cuda", description = "Train on the CPU even if a GPU is available.")
+    boolean noCuda;
+    @Option(names = "--PATH_weight_load", description = "Checkpoint to resume from (continues exactly when its .state.json is beside it).")
+    Path weightLoad;
+    @Option(names = "--PATH_weight_save", description = "Where the best model is saved (default: <out>/best.ckpt).")
+    Path weightSave;
+    @Option(names = "--save_file", description = "Accepted for compatibility; name of the results JSON in --out.",
+            defaultValue = "results.json")
+    String saveFile;
+    @Option(names = "--prefix", description = "Accepted for compatibility; prefixed to the output file names.", defaultValue = "")
+    String prefix;
+
+    // ---- our own ----
+    @Option(names = "--threads", description = "LibTorch threads; 0 = all cores (default ${DEFAULT-VALUE}).", defaultValue = "0")
+    int threads;
+    @Option(names = "--patience", description = "Epochs without a better val Recall@topK before stopping (reference: 7).",
+            defaultValue = "7")
+    int patience;
+    @Option(names = "--ks", split = ",", description = "Extra cutoffs to evaluate, e.g. 10,20 (topK is always included).",
+            defaultValue = "10,20")
+    int[] ks;
+    @Option(names = "--out", description = "Output directory (default ${DEFAULT-VALUE}).", defaultValue = "out/train")
+    Path out;
+    @Option(names = "--reference-negatives", description = "Also keep users' val/test items out of the negatives, as the authors' code does.")
+    boolean referenceNegatives;
+    @Option(names = "--frozen-words", description = "Keep the word table at its random init, as the authors' code does.")
+    boolean frozenWords;
+    @Option(names = "--device", description = "auto, cpu or cuda (default ${DEFAULT-VALUE}; --no-cuda means cpu).",
+            defaultValue = "auto")
+    String device;
+    @Option(names = "--max-minutes", description = "Start no new epoch after this many minutes (0 = no limit).",
+            defaultValue = "0")
+    double maxMinutes;
+    @Option(names = "--baselines", description = "Also evaluate the content-only and random baselines.")
+    boolean baselines;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = DataPaths.resolve(spec, dataPath);
+        try (Dataset data = Datasets.open(dir)) {
+            ContentFeatures content = ContentSelection.select(data.content(), hasV, hasA, hasT);
+            RunConfig config = runConfig();
+            Map<String, Object> settings = settings(dir);
+            return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile, settings,
+                    baselines) ? 0 : 1;
+        }
+    }
+
+    RunConfig runConfig() {
+        Device dev = parseDevice();
+        ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withTempValue(tempValue).withLrLambda(lrLambda)
+                .withRegWeight(regWeight).withLearningRate(learningRate).withDevice(dev).withNumThreads(threads)
+                .withTrainWordEmbedding(!frozenWords).withSeed(seed);
+        SamplingConfig sampling = new SamplingConfig(batchSize, numNeg, numSample, seed, numWorkers, referenceNegatives);
+        Path best = weightSave != null ? weightSave : out.resolve(prefix + "best.ckpt");
+        TrainOptions options = new TrainOptions(numEpoch, patience, topK, best, out.resolve(prefix + "last.ckpt"),
+                maxMinutes * 60);
+        return new RunConfig(model, sampling, options, ks, step, weightLoad);
+    }
+
+    private Device parseDevice() {
+        if (noCuda) {
+            return Device.CPU;
+        }
+        return switch (device.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> Device.AUTO;
+            case "cpu" -> Device.CPU;
+            case "cuda", "gpu" -> Device.CUDA;
+            default -> throw new ParameterException(spec.commandLine(), "--device '" + device + "': use auto, cpu or cuda");
+        };
+    }
+
+    private Map<String, Object> settings(Path dir) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("data_path", dir.toString());
+        s.put("l_r", learningRate);
+        s.put("reg_weight", regWeight);
+        s.put("num_neg", numNeg);
+        s.put("num_sample", numSample);
+        s.put("lr_lambda", lrLambda);
+        s.put("temp_value", tempValue);
+        s.put("has_v", hasV);
+        s.put("has_a", hasA);
+        s.put("has_t", hasT);
+        s.put("batch_size", batchSize);
+        s.put("dim_E", dimE);
+        s.put("topK", topK);
+        s.put("step", step);
+        s.put("num_epoch", numEpoch);
+        s.put("num_workers", numWorkers);
+        s.put("seed", seed);
+        s.put("threads", threads);
+        s.put("patience", patience);
+        s.put("reference_negatives", referenceNegatives);
+        s.put("frozen_words", frozenWords);
+        return s;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.clcrec.cli;
+
+import dev.clcrec.data.Dataset;
+import dev.clcrec.engine.ContentFeatures;
+import dev.clcrec.eval.ContentBaseline;
+import dev.clcrec.eval.EvalResult;
+import dev.clcrec.eval.Evaluator;
+import dev.clcrec.eval.RandomRanker;
+import dev.clcrec.train.DatasetViews;
+import dev.clcrec.train.ResultsFiles;
+import dev.clcrec.train.ResultsTable;
+import dev.clcrec.train.RunConfig;
+import dev.clcrec.train.StopReason;
+import dev.clcrec.train.TrainingPlot;
+import dev.clcrec.train.TrainingRun;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Trains, then prints the results table and writes results.json, epochs.csv and training.png. */
+final class TrainReport {
+    private TrainReport() {}
+
+    /** @return false when training stopped on a non-finite loss */
+    static boolean run(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config, Path outDir,
+                       String prefix, String jsonName, Map<String, Object> settings, boolean baselines)
+            throws InterruptedException {
+        int k = config.options().selectionK();
+        out.printf("dataset %s: %d users, %d items (%d warm, %d cold), %d training pairs%n", data.name(),
+                data.numUser(), data.numItem(), data.numWarmItem(), data.numItem() - data.numWarmItem(),
+                data.train().size());
+        out.flush();
+        ConsoleProgress progress = new ConsoleProgress(out, System.console() != null, data.train().size(), k);
+        TrainingRun.Outcome o = TrainingRun.execute(data, content, config, progress);
+        try (var model = o.model()) {
+            var result = o.result();
+            out.println();
+            out.println(result.message());
+            Map<String, EvalResult> table = new LinkedHashMap<>();
+            if (result.best() != null) {
+                table.put("CLCRec", result.best().eval());
+            }
+            Map<String, EvalResult> base = baselines ? baselines(data, content, config) : Map.of();
+            table.putAll(base);
+            if (!table.isEmpty()) {
+                String title = result.best() == null ? "" : "best epoch " + result.best().epoch() + " of "
+                        + result.history().size() + " (selected on val Recall@" + k + ", all items)";
+                out.print(ResultsTable.compare(title, table));
+            }
+            Path json = outDir.resolve(prefix + jsonName);
+            ResultsFiles.writeJson(json, settings, result, base);
+            ResultsFiles.writeCsv(outDir.resolve(prefix + "epochs.csv"), result.history());
+            TrainingPlot.writePng(outDir.resolve(prefix + "training.png"), result.history(), k);
+            out.printf("wrote %s, %s, %s; best model: %s%n", json, outDir.resolve(prefix + "epochs.csv"),
+                    outDir.resolve(prefix + "training.png"), config.options().bestCheckpoint());
+            out.flush();
+            return result.reason() != StopReason.NON_FINITE_LOSS;
+        }
+    }
+
+    static Map<String, EvalResult> baselines(Dataset data, ContentFeatures content, RunConfig config) {
+        Map<String, EvalResult> m = new LinkedHashMap<>();
+        try (Evaluator ev = DatasetViews.evaluator(data, config.ks(), config.evalBlock())) {
+            if (!content.modalities().isEmpty()) {
+                m.put("content-kNN", ev.evaluate(ContentBaseline.ranker(content, DatasetViews.sets(data.train()))));
+            }
+            m.put("random", ev.evaluate(new RandomRanker(data.numItem(), config.sampling().seed())));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.clcrec.train;
+
+import dev.clcrec.eval.EvalResult;
+
+/**
+ * What one epoch did: mean losses over its steps, timings and the evaluation after it.
+ *
+ * @param epoch 0-based epoch index
+ * @param samplerWaitSeconds time the training loop waited for batches (the Java sampling share)
+ * @param nativeStepSeconds time inside the native training step
+ */
+public record EpochRecord(long epoch, double loss, double lossRe, double lossUi, double reg, double mat, long steps,
+                          double trainSeconds, double samplerWaitSeconds, double nativeStepSeconds,
+                          double evalSeconds, EvalResult eval) {}

@@ -1,0 +1,86 @@
+package dev.clcrec.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.clcrec.data.Setting;
+import dev.clcrec.data.Split;
+import dev.clcrec.eval.MetricValues;
+import dev.clcrec.eval.SettingMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes a run's results JSON and its per-epoch CSV log. */
+public final class ResultsFiles {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ResultsFiles() {}
+
+    /**
+     * The results JSON: the settings the run used, why it stopped, the best epoch with its six
+     * evaluations, any baselines, and the per-epoch history.
+     */
+    public static void writeJson(Path file, Map<String, Object> settings, TrainingResult result,
+                                 Map<String, ?> baselines) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("settings", settings);
+        root.put("stop_reason", result.reason());
+        root.put("stop_message", result.message());
+        root.put("best", result.best());
+        root.put("baselines", baselines);
+        root.put("history", result.history());
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            JSON.writeValue(file.toFile(), root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The per-epoch CSV: losses, timings, then every split/setting/metric at every K. */
+    public static void writeCsv(Path file, List<EpochRecord> history) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                w.write("epoch,loss,loss_re,loss_ui,reg,mat,steps,train_s,sampler_wait_s,native_step_s,eval_s");
+                if (history.isEmpty()) {
+                    w.write('\n');
+                    return;
+                }
+                List<SettingMetrics> cols = history.getFirst().eval().entries();
+                for (SettingMetrics m : cols) {
+                    for (int k : m.atK().keySet()) {
+                        String p = name(m.split(), m.setting());
+                        w.write(String.format(Locale.ROOT, ",%s_precision@%d,%s_recall@%d,%s_ndcg@%d", p, k, p, k, p, k));
+                    }
+                }
+                w.write('\n');
+                for (EpochRecord r : history) {
+                    w.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%.3f,%.3f,%.3f,%.3f", r.epoch(),
+                            r.loss(), r.lossRe(), r.lossUi(), r.reg(), r.mat(), r.steps(), r.trainSeconds(),
+                            r.samplerWaitSeconds(), r.nativeStepSeconds(), r.evalSeconds()));
+                    for (SettingMetrics m : cols) {
+                        for (int k : m.atK().keySet()) {
+                            MetricValues v = r.eval().get(m.split(), m.setting()).at(k);
+                            w.write(String.format(Locale.ROOT, ",%.6f,%.6f,%.6f", v.precision(), v.recall(), v.ndcg()));
+                        }
+                    }
+                    w.write('\n');
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String name(Split split, Setting setting) {
+        return split.name().toLowerCase(Locale.ROOT) + "_" + setting.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.clcrec.train;
+
+import dev.clcrec.engine.ClcrecException;
+import dev.clcrec.engine.ClcrecModel;
+import dev.clcrec.engine.StepLosses;
+import dev.clcrec.eval.EvalResult;
+import dev.clcrec.eval.Evaluator;
+import dev.clcrec.eval.ModelRanker;
+import dev.clcrec.sampling.BatchFiller;
+import dev.clcrec.sampling.BatchPipeline;
+import dev.clcrec.sampling.SamplingConfig;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The CLCRec training loop: epochs of sampled batches fed to the native step, an evaluation of
+ * every split after each epoch, model selection on validation Recall@K (all setting), the
+ * reference's stopping rule, checkpoints with a sidecar for exact resumption.
+ *
+ * <p>Not thread-safe; one run at a time. The model is trained in place.
+ */
+public final class Trainer {
+    private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
+
+    private final ClcrecModel model;
+    private final BatchFiller filler;
+    private final Evaluator evaluator;
+    private final TrainOptions options;
+    private final TrainingListener listener;
+
+    public Trainer(ClcrecModel model, BatchFiller filler, Evaluator evaluator, TrainOptions options,
+                   TrainingListener listener) {
+        this.model = model;
+        this.filler = filler;
+        this.evaluator = evaluator;
+        this.options = options;
+        this.listener = listener == null ? TrainingListener.NONE : listener;
+        if (java.util.Arrays.stream(evaluator.cutoffs()).noneMatch(k -> k == options.selectionK())) {
+            throw new IllegalArgumentException("the evaluator does not compute K=" + options.selectionK());
+        }
+    }
+
+    /** Identifies the sampling stream; resuming under a different one would not continue the same run. */
+    public static String samplingKey(SamplingConfig c) {
+        return String.format(Locale.ROOT, "seed=%d batch_size=%d num_neg=%d num_sample=%s reference_negatives=%b",
+                c.seed(), c.batchSize(), c.numNeg(), Double.toString(c.numSample()), c.referenceNegatives());
+    }
+
+    /**
+     * Trains until the stopping rule, num_epoch or a non-finite loss.
+     *
+     * @param resume state saved with the checkpoint the model was loaded from, or null to start at epoch 0
+     */
+    public TrainingResult run(TrainingState resume) throws InterruptedException {
+        String key = samplingKey(filler.config());
+        StoppingRule rule = new StoppingRule(options.patience());
+        List<EpochRecord> history = new ArrayList<>();
+        long epoch = 0;
+        if (resume != null) {
+            if (!resume.samplingKey().equals(key)) {
+                throw new IllegalArgumentException("the checkpoint was trained with " + resume.samplingKey()
+                        + " but this run uses " + key + "; use the same flags to resume");
+            }
+            rule = new StoppingRule(options.patience(), resume.bestRecall(), resume.bestEpoch(),
+                    resume.epochsWithoutImprovement());
+            history.addAll(resume.history());
+            epoch = resume.nextEpoch();
+            LOG.log(Level.INFO, "resuming at epoch {0} (best so far: epoch {1})", epoch, resume.bestEpoch());
+        }
+        long started = System.nanoTime();
+        try (BatchPipeline pipeline = new BatchPipeline(filler)) {
+            while (true) {
+                if (rule.shouldStop()) {
+                    return finish(history, rule, StopReason.NO_IMPROVEMENT, "stopped after " + rule.patience()
+                            + " epochs without a better validation Recall@" + options.selectionK());
+                }
+                if (epoch >= options.numEpoch()) {
+                    return finish(history, rule, StopReason.EPOCH_LIMIT, "reached num_epoch=" + options.numEpoch());
+                }
+                double elapsed = (System.nanoTime() - started) / 1e9;
+                if (options.maxSeconds() > 0 && elapsed >= options.maxSeconds()) {
+                    return finish(history, rule, StopReason.TIME_LIMIT, String.format(Locale.ROOT,
+                            "reached the time limit of %.0f s", options.maxSeconds()));
+                }
+                EpochRecord record;
+                try {
+                    record = trainEpoch(pipeline, epoch);
+                } catch (NonFiniteLossException e) {
+                    String where = options.lastCheckpoint() != null ? "; the last good checkpoint is "
+                            + options.lastCheckpoint() : "";
+                    LOG.log(Level.ERROR, e.getMessage());
+                    return finish(history, rule, StopReason.NON_FINITE_LOSS, e.getMessage()
+                            + "; training stopped (try a lower --l_r)" + where);
+                }
+                boolean improved = rule.record(epoch, record.eval().selectionRecall(options.selectionK()));
+                history.add(record);
+                TrainingState state = new TrainingState(TrainingState.FORMAT_VERSION, epoch + 1, key,
+                        rule.bestRecall(), rule.bestEpoch(), rule.epochsWithoutImprovement(), model.stepCount(), history);
+                if (improved && options.bestCheckpoint() != null) {
+                    save(options.bestCheckpoint(), state);
+                }
+                if (options.lastCheckpoint() != null) {
+                    save(options.lastCheckpoint(), state);
+                }
+                LOG.log(Level.INFO, String.format(Locale.ROOT,
+                        "epoch %d: loss %.5f, val Recall@%d %.5f%s (train %.1fs, eval %.1fs)", epoch, record.loss(),
+                        options.selectionK(), record.eval().selectionRecall(options.selectionK()),
+                        improved ? " (best)" : "", record.trainSeconds(), record.evalSeconds()));
+                listener.onEpoch(record, improved);
+                epoch++;
+            }
+        }
+    }
+
+    private void save(Path checkpoint, TrainingState state) {
+        Path parent = checkpoint.toAbsolutePath().getParent();
+        try {
+            java.nio.file.Files.createDirectories(parent);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + parent + ": " + e.getMessage(), e);
+        }
+        model.save(checkpoint);
+        state.writeFor(checkpoint);
+    }
+
+    private TrainingResult finish(List<EpochRecord> history, StoppingRule rule, StopReason reason, String message) {
+        EpochRecord best = history.stream().filter(r -> r.epoch() == rule.bestEpoch()).findFirst().orElse(null);
+        LOG.log(Level.INFO, message);
+        return new TrainingResult(best, history, reason, message);
+    }
+
+    private EpochRecord trainEpoch(BatchPipeline pipeline, long epoch) throws InterruptedException {
+        double[] sums = new double[5];
+        long[] steps = {0};
+        long[] pairs = {0};
+        long batches = pipeline.batchesPerEpoch();
+        long wait0 = pipeline.waitNanos();
+        long native0 = model.trainStepNativeNanos();
+        long t0 = System.nanoTime();
+        pipeline.runEpoch(epoch, 0, batch -> {
+            StepLosses l;
+            try {
+                l = model.trainStep(batch.users(), batch.size(), batch.items(), batch.groupSize(),
+                        batch.hybridRows(), batch.numHybrid());
+            } catch (ClcrecException e) {
+                if (e.status() == ClcrecException.RUNTIME && e.getMessage() != null
+                        && e.getMessage().contains("not finite")) {
+                    throw new NonFiniteLossException("epoch " + epoch + ", batch " + batch.index() + ": "
+                            + e.getMessage());
+                }
+                throw e;
+            }
+            if (!Double.isFinite(l.loss())) {
+                throw new NonFiniteLossException("epoch " + epoch + ", batch " + batch.index() + ": the loss is " + l.loss());
+            }
+            sums[0] += l.loss();
+            sums[1] += l.lossRe();
+            sums[2] += l.lossUi();
+            sums[3] += l.reg();
+            sums[4] += l.mat();
+            steps[0]++;
+            pairs[0] += batch.size();
+            listener.onStep(epoch, batch.index() + 1, batches, pairs[0], sums[0] / steps[0]);
+        });
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        listener.onEvaluating(epoch);
+        long e0 = System.nanoTime();
+        EvalResult eval = evaluator.evaluate(new ModelRanker(model));
+        double evalSeconds = (System.nanoTime() - e0) / 1e9;
+        double n = Math.max(1, steps[0]);
+        return new EpochRecord(epoch, sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n, sums[4] / n, steps[0],
+                trainSeconds, (pipeline.waitNanos() - wait0) / 1e9, (model.trainStepNativeNanos() - native0) / 1e9,
+                evalSeconds, eval);
+    }
+
+    /** A step's loss was NaN or infinite. */
+    static final class NonFiniteLossException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NonFiniteLossException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.clcrec.train;
+
+import dev.clcrec.data.Dataset;
+import dev.clcrec.engine.ClcrecModel;
+import dev.clcrec.engine.ContentFeatures;
+import dev.clcrec.engine.ModelConfig;
+import dev.clcrec.eval.Evaluator;
+import dev.clcrec.sampling.BatchFiller;
+import dev.clcrec.sampling.ItemSets;
+import dev.clcrec.sampling.NegativeSampler;
+import dev.clcrec.sampling.TrainingPairs;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+
+/**
+ * Trains CLCRec on a dataset end to end: builds (or loads) the model, the sampler and the evaluator,
+ * runs the {@link Trainer}, and hands back the best model (reloaded from the best checkpoint when the
+ * last epoch was not the best).
+ */
+public final class TrainingRun {
+    private static final System.Logger LOG = System.getLogger(TrainingRun.class.getName());
+
+    private TrainingRun() {}
+
+    /** The trained model (the caller closes it) and what training did. */
+    public record Outcome(ClcrecModel model, TrainingResult result) {}
+
+    public static Outcome execute(Dataset data, ContentFeatures content, RunConfig config, TrainingListener listener)
+            throws InterruptedException {
+        ModelConfig mc = config.model();
+        ModelConfig sized = new ModelConfig(data.numUser(), data.numItem(), data.numWarmItem(), mc.dimE(),
+                mc.hiddenDim(), mc.wordDim(), mc.tempValue(), mc.lrLambda(), mc.regWeight(), mc.learningRate(),
+                mc.device(), mc.deviceIndex(), mc.numThreads(), mc.trainWordEmbedding(), mc.seed());
+        ItemSets train = DatasetViews.sets(data.train());
+        TrainingPairs pairs = TrainingPairs.of(train);
+        NegativeSampler sampler = new NegativeSampler(data.numWarmItem(), config.sampling().numNeg(),
+                DatasetViews.negativeExclusions(data, config.sampling().referenceNegatives()), pairs);
+        BatchFiller filler = new BatchFiller(pairs, sampler, config.sampling());
+        TrainingState resume = null;
+        ClcrecModel model;
+        if (config.resumeFrom() != null) {
+            model = ClcrecModel.load(config.resumeFrom(), content, mc.device(), mc.deviceIndex(), mc.numThreads());
+            resume = TrainingState.readFor(config.resumeFrom());
+            if (resume == null) {
+                LOG.log(Level.INFO, "{0} has no training state: fine-tuning its weights from epoch 0",
+                        config.resumeFrom());
+            }
+        } else {
+            model = ClcrecModel.create(sized, content);
+        }
+        TrainingResult result;
+        try (Evaluator evaluator = DatasetViews.evaluator(data, config.ks(), config.evalBlock())) {
+            result = new Trainer(model, filler, evaluator, config.options(), listener).run(resume);
+        } catch (RuntimeException | InterruptedException e) {
+            model.close();
+            throw e;
+        }
+        var best = config.options().bestCheckpoint();
+        boolean lastIsBest = result.best() != null && !result.history().isEmpty()
+                && result.history().getLast().epoch() == result.best().epoch();
+        if (best != null && Files.exists(best) && !lastIsBest) {
+            model.close();
+            model = ClcrecModel.load(best, content, mc.device(), mc.deviceIndex(), mc.numThreads());
+        }
+        return new Outcome(model, result);
+    }
+}

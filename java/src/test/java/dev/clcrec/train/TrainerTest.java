@@ -1,0 +1,101 @@
+package dev.clcrec.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.clcrec.data.Dataset;
+import dev.clcrec.data.Setting;
+import dev.clcrec.data.Split;
+import dev.clcrec.engine.Device;
+import dev.clcrec.engine.ModelConfig;
+import dev.clcrec.eval.RandomRanker;
+import dev.clcrec.sampling.SamplingConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Native-backed: trains the real engine on small synthetic data. */
+class TrainerTest {
+    static RunConfig config(int epochs, Path dir, Path resume, int patience) {
+        ModelConfig m = ModelConfig.defaults(1, 1, 1).withDimE(16).withHiddenDim(32).withLrLambda(0.5)
+                .withTempValue(2.0).withLearningRate(0.01).withDevice(Device.CPU).withNumThreads(1).withSeed(3);
+        SamplingConfig s = new SamplingConfig(64, 16, 0.5, 7, 2, false);
+        TrainOptions o = new TrainOptions(epochs, patience, 10, dir.resolve("best.ckpt"), dir.resolve("last.ckpt"), 0);
+        return new RunConfig(m, s, o, new int[] {10}, 50, resume);
+    }
+
+    @Test
+    void learnsColdStartAndResumesExactly(@TempDir Path dir) throws Exception {
+        try (Dataset d = SyntheticData.create(120, 150, 120, 5, 20, 1, false)) {
+            // four epochs straight
+            TrainingRun.Outcome full = TrainingRun.execute(d, d.content(), config(4, dir.resolve("a"), null, 100),
+                    TrainingListener.NONE);
+            float[] fullParams;
+            try (var m = full.model()) {
+                fullParams = m.parameter("id_embedding");
+                assertEquals(StopReason.EPOCH_LIMIT, full.result().reason());
+                assertEquals(4, full.result().history().size());
+                // loss goes down and cold recall beats random
+                var h = full.result().history();
+                assertTrue(h.getLast().loss() < h.getFirst().loss(), "loss did not decrease: " + h);
+                double cold = full.result().best().eval().get(Split.TEST, Setting.COLD).at(10).recall();
+                double random;
+                try (var ev = DatasetViews.evaluator(d, new int[] {10}, 50)) {
+                    random = ev.evaluate(new RandomRanker(d.numItem(), 1)).get(Split.TEST, Setting.COLD).at(10).recall();
+                }
+                assertTrue(cold > 2 * random, "cold recall " + cold + " vs random " + random);
+            }
+            // two epochs, then resume from the last checkpoint for two more
+            TrainingRun.Outcome first = TrainingRun.execute(d, d.content(), config(2, dir.resolve("b"), null, 100),
+                    TrainingListener.NONE);
+            first.model().close();
+            TrainingRun.Outcome resumed = TrainingRun.execute(d, d.content(),
+                    config(4, dir.resolve("b"), dir.resolve("b/last.ckpt"), 100), TrainingListener.NONE);
+            try (var m = resumed.model()) {
+                var h = resumed.result().history();
+                assertEquals(4, h.size());
+                for (int e = 0; e < 4; e++) {
+                    assertEquals(full.result().history().get(e).loss(), h.get(e).loss(), 0.0, "epoch " + e + " loss");
+                    assertEquals(full.result().history().get(e).eval(), h.get(e).eval(), "epoch " + e + " eval");
+                }
+                if (resumed.result().best().epoch() == 3) {
+                    assertArrayEquals(fullParams, m.parameter("id_embedding"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void resumeWithOtherSamplingIsRefused(@TempDir Path dir) throws Exception {
+        try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false)) {
+            TrainingRun.execute(d, d.content(), config(1, dir, null, 100), TrainingListener.NONE).model().close();
+            RunConfig base = config(2, dir, dir.resolve("last.ckpt"), 100);
+            RunConfig other = new RunConfig(base.model(), new SamplingConfig(32, 16, 0.5, 7, 2, false), base.options(),
+                    base.ks(), 50, base.resumeFrom());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TrainingRun.execute(d, d.content(), other, TrainingListener.NONE));
+            assertTrue(e.getMessage().contains("batch_size=64") && e.getMessage().contains("batch_size=32"), e.getMessage());
+        }
+    }
+
+    @Test
+    void nonFiniteLossStopsAndKeepsTheCheckpoint(@TempDir Path dir) throws Exception {
+        try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false)) {
+            RunConfig base = config(3, dir, null, 100);
+            // a temperature that underflows to 0 in float32 makes the very first loss non-finite
+            RunConfig wild = new RunConfig(base.model().withTempValue(1e-300),
+                    base.sampling(), base.options(), base.ks(), 50, null);
+            TrainingRun.Outcome o = TrainingRun.execute(d, d.content(), wild, TrainingListener.NONE);
+            try (var m = o.model()) {
+                assertEquals(StopReason.NON_FINITE_LOSS, o.result().reason(), o.result().message());
+                assertTrue(o.result().message().contains("not finite") || o.result().message().contains("loss is"),
+                        o.result().message());
+                for (float v : m.parameter("id_embedding")) {
+                    assertTrue(Float.isFinite(v), "the refused step changed the parameters");
+                }
+                assertTrue(o.result().history().isEmpty());
+                assertNull(o.result().best());
+                assertFalse(java.nio.file.Files.exists(dir.resolve("best.ckpt")), "no epoch finished, nothing to save");
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+#include "batch.h"
+
+namespace clcrec {
+
+static torch::Tensor to_device(std::vector<int64_t>&& values, const torch::Device& device) {
+  const int64_t n = static_cast<int64_t>(values.size());
+  auto owned = new std::vector<int64_t>(std::move(values));
+  torch::Tensor host = torch::from_blob(
+      owned->data(), {n}, [owned](void*) { delete owned; },
+      torch::TensorOptions().dtype(torch::kInt64));
+  return host.to(device);
+}
+
+Batch make_batch(const BatchInput& input, int64_t num_user, int64_t num_item,
+                 const torch::Device& device) {
+  Batch batch;
+  batch.batch_size = input.batch_size;
+  batch.group_size = input.group_size;
+  const int64_t rows = input.batch_size * input.group_size;
+
+  std::vector<int64_t> users(input.users, input.users + input.batch_size);
+  std::vector<int64_t> item_rows(static_cast<size_t>(rows));
+  std::vector<int64_t> position(static_cast<size_t>(num_item), -1);
+  for (int64_t r = 0; r < rows; ++r) {
+    item_rows[r] = num_user + input.items[r];
+    position[input.items[r]] = 0;
+  }
+  for (int64_t j = 0; j < num_item; ++j) {
+    if (position[j] >= 0) {
+      position[j] = static_cast<int64_t>(batch.distinct.size());
+      batch.distinct.push_back(j);
+    }
+  }
+  std::vector<int64_t> inverse(static_cast<size_t>(rows));
+  for (int64_t r = 0; r < rows; ++r) inverse[r] = position[input.items[r]];
+  std::vector<int64_t> hybrid(input.hybrid_rows, input.hybrid_rows + input.num_hybrid);
+
+  batch.users = to_device(std::move(users), device);
+  batch.item_rows = to_device(std::move(item_rows), device);
+  batch.distinct_items = to_device(std::vector<int64_t>(batch.distinct), device);
+  batch.inverse = to_device(std::move(inverse), device);
+  batch.hybrid_rows = to_device(std::move(hybrid), device);
+  return batch;
+}
+
+}  // namespace clcrec

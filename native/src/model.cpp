@@ -1,0 +1,354 @@
+#include "model.h"
+
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/cuda.h>
+
+#include "checkpoint.h"
+#include "contrastive_loss.h"
+#include "error_boundary.h"
+
+namespace clcrec {
+
+namespace F = torch::nn::functional;
+
+torch::Device resolve_device(int32_t device_type, int32_t device_index) {
+  const bool cuda = torch::cuda::is_available();
+  const int64_t count = cuda ? static_cast<int64_t>(torch::cuda::device_count()) : 0;
+  if (device_type == CLCREC_DEVICE_CPU) return torch::Device(torch::kCPU);
+  if (device_type == CLCREC_DEVICE_CUDA) {
+    if (!cuda) {
+      fail(CLCREC_ERR_UNSUPPORTED,
+           "config.device_type = CUDA, but CUDA is not available (this LibTorch build has no "
+           "CUDA support or no GPU is visible); use CPU or AUTO");
+    }
+    if (device_index < 0 || device_index >= count) {
+      fail(CLCREC_ERR_UNSUPPORTED, "config.device_index = " + std::to_string(device_index) +
+                                       " is out of range 0.." + std::to_string(count - 1) +
+                                       " (CUDA devices present: " + std::to_string(count) + ")");
+    }
+    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(device_index));
+  }
+  // AUTO
+  if (cuda) {
+    const int32_t index = (device_index >= 0 && device_index < count) ? device_index : 0;
+    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+  }
+  return torch::Device(torch::kCPU);
+}
+
+Model::Model(const clcrec_config& config, const ContentInput& content, int64_t num_words)
+    : config_(config), device_(resolve_device(config.device_type, config.device_index)) {
+  const int threads = config.num_threads > 0
+                          ? config.num_threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  at::set_num_threads(threads);
+  config_.device_type = device_.is_cuda() ? CLCREC_DEVICE_CUDA : CLCREC_DEVICE_CPU;
+  config_.device_index = device_.is_cuda() ? device_.index() : 0;
+
+  modality_dims_.assign(content.feature_dims, content.feature_dims + content.num_modalities);
+  for (int64_t d : modality_dims_) modality_width_ += d;
+  const bool words = content.word_pairs != nullptr;
+  num_words_ = words ? num_words : 0;
+  train_words_ = words && config.train_word_embedding != 0;
+  feature_width_ = modality_width_ + (words ? config.word_dim : 0);
+  if (words) {
+    words_ = WordIndex::from_pairs(content.word_pairs, content.num_word_pairs, config.num_item);
+  }
+
+  ModuleSizes sizes;
+  sizes.num_user = config.num_user;
+  sizes.num_item = config.num_item;
+  sizes.dim_e = config.dim_e;
+  sizes.hidden_dim = config.hidden_dim;
+  sizes.feature_width = feature_width_;
+  sizes.num_words = num_words_;
+  sizes.word_dim = config.word_dim;
+  module_ = ClcrecModule(sizes);
+  // Initialised on the CPU from a private generator, so the same seed gives the same
+  // parameters on every device and nothing global is touched.
+  at::Generator generator = at::detail::createCPUGenerator(static_cast<uint64_t>(config.seed));
+  module_->reset_parameters(generator);
+  module_->to(device_);
+
+  torch::Tensor modalities = normalized_modalities(config.num_item, content.num_modalities,
+                                                   content.features, content.feature_dims, device_);
+  if (words && !train_words_) {
+    content_ = torch::cat({modalities,
+                           torch::zeros({config.num_item, config.word_dim}, modalities.options())}, 1);
+    refresh_frozen_words();
+  } else {
+    content_ = modalities;
+  }
+  optimizer_ = make_optimizer();
+}
+
+std::unique_ptr<torch::optim::Adam> Model::make_optimizer() const {
+  auto options = torch::optim::AdamOptions(config_.learning_rate)
+                     .betas(std::make_tuple(0.9, 0.999))
+                     .eps(1e-8)
+                     .weight_decay(0.0);
+  std::vector<torch::Tensor> params;
+  for (const auto& named : module_->api_parameters()) params.push_back(named.second);
+  return std::make_unique<torch::optim::Adam>(params, options);
+}
+
+void Model::refresh_frozen_words() {
+  // The reference copies the word average into a new tensor: no gradient reaches the table.
+  if (num_words_ == 0 || train_words_) return;
+  torch::NoGradGuard no_grad;
+  content_.narrow(1, modality_width_, config_.word_dim)
+      .copy_(word_average_all(module_->word_embedding.detach(), words_));
+}
+
+std::string Model::device_name() const { return device_.str(); }
+
+int64_t Model::step_count() const {
+  std::shared_lock lock(mutex_);
+  return steps_;
+}
+
+torch::Tensor Model::content_rows(const std::vector<int64_t>& items,
+                                  const torch::Tensor& items_device) const {
+  torch::Tensor rows = content_.index_select(0, items_device);
+  if (train_words_) rows = torch::cat({rows, word_average(module_->word_embedding, words_, items)}, 1);
+  return rows;
+}
+
+torch::Tensor Model::all_content() const {
+  if (!train_words_) return content_;
+  return torch::cat({content_, word_average_all(module_->word_embedding, words_)}, 1);
+}
+
+Model::Losses Model::forward(const Batch& batch) const {
+  const int64_t B = batch.batch_size, G = batch.group_size, d = config_.dim_e;
+  const torch::Tensor& table = module_->id_embedding;
+  torch::Tensor users = table.index_select(0, batch.users);       // B x d
+  torch::Tensor items = table.index_select(0, batch.item_rows);   // R x d
+  torch::Tensor encoded = module_->encoder->forward(content_rows(batch.distinct, batch.distinct_items))
+                              .index_select(0, batch.inverse);    // R x d
+
+  const auto normalize = F::NormalizeFuncOptions().p(2.0).dim(1).eps(1e-12);
+  torch::Tensor positives = items.view({B, G, d}).select(1, 0);  // E[p_b]
+  ContrastiveLoss re = contrastive_loss(F::normalize(positives, normalize),
+                                        F::normalize(encoded, normalize).view({B, G, d}),
+                                        config_.temp_value);
+  // Hybrid rows take the encoder output as U-I candidate. index_put with repeated rows
+  // gives those rows' encoder output a gradient per repetition, as the reference does.
+  torch::Tensor candidates = items;
+  if (batch.hybrid_rows.numel() > 0) {
+    candidates = items.index_put({batch.hybrid_rows}, encoded.index_select(0, batch.hybrid_rows));
+  }
+  ContrastiveLoss ui = contrastive_loss(users, candidates.view({B, G, d}), config_.temp_value);
+  torch::Tensor reg = embedding_norm_regularizer(users, items);
+
+  Losses losses;
+  losses.re = re.loss;
+  losses.ui = ui.loss;
+  losses.reg = reg;
+  losses.mat = ui.mat;
+  losses.total = config_.lr_lambda * re.loss + (1.0 - config_.lr_lambda) * ui.loss +
+                 config_.reg_weight * reg;
+  return losses;
+}
+
+clcrec_step_result Model::to_result(const Losses& losses) {
+  torch::Tensor all = torch::stack({losses.total.detach(), losses.re.detach(), losses.ui.detach(),
+                                    losses.reg.detach(), losses.mat.detach()})
+                          .to(torch::kCPU, torch::kFloat64);
+  const double* v = all.data_ptr<double>();
+  clcrec_step_result result;
+  result.loss = v[0];
+  result.loss_re = v[1];
+  result.loss_ui = v[2];
+  result.reg = v[3];
+  result.mat = v[4];
+  return result;
+}
+
+clcrec_step_result Model::train_step(const BatchInput& input) {
+  std::unique_lock lock(mutex_);
+  Batch batch = make_batch(input, config_.num_user, config_.num_item, device_);
+  for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
+  Losses losses = forward(batch);
+  clcrec_step_result result = to_result(losses);
+  if (!std::isfinite(result.loss)) {
+    fail(CLCREC_ERR_RUNTIME, "the loss is not finite (loss " + std::to_string(result.loss) +
+                                 ", R-E " + std::to_string(result.loss_re) + ", U-I " +
+                                 std::to_string(result.loss_ui) + ", reg " +
+                                 std::to_string(result.reg) +
+                                 "); parameters were left unchanged");
+  }
+  losses.total.backward();
+  optimizer_->step();
+  for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
+  ++steps_;
+  return result;
+}
+
+clcrec_step_result Model::compute_loss(const BatchInput& input) const {
+  std::shared_lock lock(mutex_);
+  torch::NoGradGuard no_grad;
+  Batch batch = make_batch(input, config_.num_user, config_.num_item, device_);
+  return to_result(forward(batch));
+}
+
+torch::Tensor Model::representation() const {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor& table = module_->id_embedding;
+  const int64_t warm = config_.num_warm_item, cold = config_.num_item - warm;
+  torch::Tensor warm_rows = table.narrow(0, config_.num_user, warm);
+  if (cold == 0) return warm_rows;
+  torch::Tensor content;
+  if (train_words_) {
+    std::vector<int64_t> cold_items;
+    for (int64_t j = warm; j < config_.num_item; ++j) cold_items.push_back(j);
+    content = torch::cat({content_.narrow(0, warm, cold),
+                          word_average(module_->word_embedding, words_, cold_items)}, 1);
+  } else {
+    content = content_.narrow(0, warm, cold);
+  }
+  return torch::cat({warm_rows, module_->encoder->forward(content)}, 0);
+}
+
+static void copy_out(const torch::Tensor& tensor, float* out) {
+  torch::Tensor host = tensor.detach().to(torch::kCPU).contiguous();
+  std::memcpy(out, host.data_ptr<float>(), sizeof(float) * host.numel());
+}
+
+void Model::top_k(const TopKRequest& request) const {
+  std::shared_lock lock(mutex_);
+  torch::NoGradGuard no_grad;
+  torch::Tensor users = module_->id_embedding.narrow(0, 0, config_.num_user);
+  rank_top_k(users, representation(), request);
+}
+
+void Model::score(const int64_t* users, int64_t num_users, float* out) const {
+  std::shared_lock lock(mutex_);
+  torch::NoGradGuard no_grad;
+  rank_scores(module_->id_embedding.narrow(0, 0, config_.num_user), representation(), users,
+              num_users, out);
+}
+
+void Model::user_embeddings(float* out) const {
+  std::shared_lock lock(mutex_);
+  copy_out(module_->id_embedding.narrow(0, 0, config_.num_user), out);
+}
+
+void Model::item_representation(float* out) const {
+  std::shared_lock lock(mutex_);
+  copy_out(representation(), out);
+}
+
+void Model::encoder_output(float* out) const {
+  std::shared_lock lock(mutex_);
+  torch::NoGradGuard no_grad;
+  copy_out(module_->encoder->forward(all_content()), out);
+}
+
+void Model::encode(const ContentInput& content, float* out) const {
+  std::shared_lock lock(mutex_);
+  torch::NoGradGuard no_grad;
+  torch::Tensor rows = normalized_modalities(content.num_rows, content.num_modalities,
+                                             content.features, content.feature_dims, device_);
+  if (num_words_ > 0) {
+    WordIndex index = WordIndex::from_pairs(content.word_pairs, content.num_word_pairs, content.num_rows);
+    rows = torch::cat({rows, word_average_all(module_->word_embedding, index)}, 1);
+  }
+  copy_out(module_->encoder->forward(rows), out);
+}
+
+std::vector<std::string> Model::parameter_names() const {
+  std::vector<std::string> names;
+  for (const auto& named : module_->api_parameters()) names.push_back(named.first);
+  return names;
+}
+
+torch::Tensor Model::parameter(const std::string& name) const {
+  for (const auto& named : module_->api_parameters()) {
+    if (named.first == name) return named.second;
+  }
+  std::string known;
+  for (const auto& n : parameter_names()) known += (known.empty() ? "" : ", ") + n;
+  invalid_argument("name = '" + name + "' is not a parameter of this model (parameters: " + known + ")");
+}
+
+std::vector<int64_t> Model::parameter_shape(const std::string& name) const {
+  std::shared_lock lock(mutex_);
+  return parameter(name).sizes().vec();
+}
+
+void Model::parameter_get(const std::string& name, float* out, int64_t out_len) const {
+  std::shared_lock lock(mutex_);
+  torch::Tensor p = parameter(name);
+  if (out_len < p.numel()) {
+    invalid_argument("out_len = " + std::to_string(out_len) + " is smaller than parameter '" + name +
+                     "' (" + std::to_string(p.numel()) + " values)");
+  }
+  copy_out(p, out);
+}
+
+void Model::parameter_set(const std::string& name, const float* data, int64_t len) {
+  std::unique_lock lock(mutex_);
+  torch::Tensor p = parameter(name);
+  if (len != p.numel()) {
+    invalid_argument("len = " + std::to_string(len) + " does not match parameter '" + name +
+                     "' (" + std::to_string(p.numel()) + " values, shape " + c10::str(p.sizes()) + ")");
+  }
+  torch::NoGradGuard no_grad;
+  torch::Tensor host = torch::from_blob(const_cast<float*>(data), p.sizes(),
+                                        torch::TensorOptions().dtype(torch::kFloat32));
+  p.copy_(host);
+  if (name == "word_embedding") refresh_frozen_words();
+}
+
+void Model::save(const std::string& path) const {
+  std::shared_lock lock(mutex_);
+  CheckpointHeader header;
+  header.config = config_;
+  header.feature_width = feature_width_;
+  header.num_words = num_words_;
+  header.steps = steps_;
+  write_checkpoint(path, header, module_->api_parameters(), *optimizer_);
+}
+
+void Model::load(const std::string& path) {
+  std::unique_lock lock(mutex_);
+  auto checkpoint = open_checkpoint(path, device_);
+  const CheckpointHeader& h = checkpoint->header;
+  auto mismatch = [&](const char* what, int64_t stored, int64_t expected) {
+    if (stored != expected) {
+      fail(CLCREC_ERR_IO, "checkpoint '" + path + "': " + what + " is " + std::to_string(stored) +
+                              ", this model has " + std::to_string(expected));
+    }
+  };
+  mismatch("num_user", h.config.num_user, config_.num_user);
+  mismatch("num_item", h.config.num_item, config_.num_item);
+  mismatch("dim_e", h.config.dim_e, config_.dim_e);
+  mismatch("hidden_dim", h.config.hidden_dim, config_.hidden_dim);
+  mismatch("feature width", h.feature_width, feature_width_);
+  mismatch("num_words", h.num_words, num_words_);
+
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> updates;
+  for (const auto& [name, param] : module_->api_parameters()) {
+    updates.emplace_back(param, read_checkpoint_parameter(*checkpoint, path, name, param.sizes()));
+  }
+  auto optimizer = make_optimizer();
+  read_checkpoint_optimizer(*checkpoint, path, *optimizer);
+  for (auto& group : optimizer->param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(config_.learning_rate);
+  }
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& [param, value] : updates) param.copy_(value);
+  }
+  optimizer_ = std::move(optimizer);
+  steps_ = h.steps;
+  refresh_frozen_words();
+}
+
+}  // namespace clcrec

@@ -1,0 +1,98 @@
+// model.h - the model handle: config, device, parameters, content features, Adam state
+// and step count, guarded by a shared mutex (readers shared, writers exclusive).
+#pragma once
+
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "batch.h"
+#include "clcrec.h"
+#include "clcrec_module.h"
+#include "content_features.h"
+#include "ranking.h"
+
+namespace clcrec {
+
+// Raw content as the C API receives it (already validated).
+struct ContentInput {
+  int64_t num_rows = 0;
+  int32_t num_modalities = 0;
+  const float* const* features = nullptr;
+  const int64_t* feature_dims = nullptr;
+  const int64_t* word_pairs = nullptr;  // 2 x num_word_pairs, or NULL
+  int64_t num_word_pairs = 0;
+};
+
+class Model {
+ public:
+  // config must be validated; device_type may be AUTO (resolved here).
+  Model(const clcrec_config& config, const ContentInput& content, int64_t num_words);
+
+  const clcrec_config& config() const { return config_; }  // immutable after creation
+  std::string device_name() const;
+  int64_t feature_width() const { return feature_width_; }
+  const std::vector<int64_t>& modality_dims() const { return modality_dims_; }
+  bool has_words() const { return num_words_ > 0; }
+  int64_t step_count() const;
+
+  clcrec_step_result train_step(const BatchInput& input);
+  clcrec_step_result compute_loss(const BatchInput& input) const;
+
+  void top_k(const TopKRequest& request) const;
+  void score(const int64_t* users, int64_t num_users, float* out) const;
+  void user_embeddings(float* out) const;
+  void item_representation(float* out) const;
+  void encoder_output(float* out) const;
+  void encode(const ContentInput& content, float* out) const;
+
+  std::vector<std::string> parameter_names() const;
+  // Throws INVALID_ARGUMENT naming the unknown parameter.
+  std::vector<int64_t> parameter_shape(const std::string& name) const;
+  void parameter_get(const std::string& name, float* out, int64_t out_len) const;
+  void parameter_set(const std::string& name, const float* data, int64_t len);
+
+  void save(const std::string& path) const;
+  void load(const std::string& path);
+
+ private:
+  struct Losses {
+    torch::Tensor total, re, ui, reg, mat;
+  };
+  Losses forward(const Batch& batch) const;
+  // Encoder input rows for the given items (host list and device tensor).
+  torch::Tensor content_rows(const std::vector<int64_t>& items, const torch::Tensor& items_device) const;
+  torch::Tensor all_content() const;
+  torch::Tensor representation() const;  // num_item x dim_e, no grad
+  torch::Tensor parameter(const std::string& name) const;
+  void refresh_frozen_words();
+  static clcrec_step_result to_result(const Losses& losses);
+  std::unique_ptr<torch::optim::Adam> make_optimizer() const;
+
+  mutable std::shared_mutex mutex_;
+  clcrec_config config_;
+  torch::Device device_;
+  std::vector<int64_t> modality_dims_;
+  int64_t modality_width_ = 0;
+  int64_t num_words_ = 0;
+  bool train_words_ = false;
+  int64_t feature_width_ = 0;
+  WordIndex words_;
+  // num_item x (modality_width [+ word_dim when the word table is frozen]), on device_.
+  torch::Tensor content_;
+  ClcrecModule module_{nullptr};
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  int64_t steps_ = 0;
+};
+
+// Resolves AUTO/CPU/CUDA to a device; CUDA requested without CUDA -> UNSUPPORTED.
+torch::Device resolve_device(int32_t device_type, int32_t device_index);
+
+}  // namespace clcrec
+
+struct clcrec_model {
+  std::unique_ptr<clcrec::Model> impl;
+};

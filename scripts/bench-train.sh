@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Training-side benchmarks at the MovieLens shape on generated data (see BENCHMARKS-train.md).
+# Usage: scripts/bench-train.sh [bench-train options, e.g. --threads 2 --steps 40 --full-epoch]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+lib="${CLCREC_LIBRARY:-$root/build/native/libclcrec.so}"
+cd "$root"
+if [[ ! -d target/classes || ! -d target/lib ]]; then
+  mvn -B -q package -DskipTests
+fi
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dclcrec.library="$lib" -Xmx8g \
+  -cp "target/classes:target/lib/*" dev.clcrec.cli.BenchTrain "$@"
