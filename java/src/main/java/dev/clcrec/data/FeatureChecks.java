@@ -12,6 +12,15 @@ public final class FeatureChecks {
 
     /** Checks shape against {@code numItem} and that every value is finite. */
     public static void check(String source, FeatureMatrix m, long numItem) {
+        checkShape(source, m, numItem);
+        checkFinite(source + " (modality '" + m.name() + "')", m.data(), m.rows(), m.cols());
+    }
+
+    /**
+     * Checks shape only: readers call this as each matrix is loaded, before the modalities are
+     * combined (combining matrices of different heights is itself an error, without the file named).
+     */
+    public static void checkShape(String source, FeatureMatrix m, long numItem) {
         if (m.rows() != numItem) {
             throw new DatasetFormatException(source + ": modality '" + m.name() + "' has " + m.rows()
                     + " feature rows, expected one per item (" + numItem + ")");
@@ -23,7 +32,6 @@ public final class FeatureChecks {
             throw new DatasetFormatException(source + ": modality '" + m.name() + "' holds "
                     + m.data().byteSize() + " bytes, expected " + m.rows() * m.cols() * Float.BYTES);
         }
-        checkFinite(source + " (modality '" + m.name() + "')", m.data(), m.rows(), m.cols());
     }
 
     /**

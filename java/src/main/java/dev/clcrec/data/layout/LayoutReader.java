@@ -1,6 +1,7 @@
 package dev.clcrec.data.layout;
 
 import dev.clcrec.data.Dataset;
+import dev.clcrec.data.FeatureChecks;
 import dev.clcrec.data.DatasetFormatException;
 import dev.clcrec.data.FeatureLoading;
 import dev.clcrec.data.IdMapping;
@@ -59,6 +60,7 @@ public final class LayoutReader {
                     throw new DatasetFormatException(dir.resolve(mod.file()) + ": " + f.cols()
                             + " columns, but manifest.json gives dim " + mod.dim() + " for modality '" + mod.name() + "'");
                 }
+                FeatureChecks.checkShape(dir.resolve(mod.file()).toString(), f, ni);
                 mats.add(f);
             }
             WordPairs words = m.words() == null ? null

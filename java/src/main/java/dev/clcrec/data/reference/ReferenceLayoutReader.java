@@ -1,6 +1,7 @@
 package dev.clcrec.data.reference;
 
 import dev.clcrec.data.Dataset;
+import dev.clcrec.data.FeatureChecks;
 import dev.clcrec.data.DatasetFormatException;
 import dev.clcrec.data.FeatureLoading;
 import dev.clcrec.data.Interactions;
@@ -62,7 +63,7 @@ public final class ReferenceLayoutReader {
 
         Arena arena = Arena.ofShared();
         try {
-            ContentFeatures content = readFeatures(dir, arena);
+            ContentFeatures content = readFeatures(dir, numItem, arena);
             return Dataset.create(dir.toString(), dir.getFileName().toString(), numUser, numItem, numWarm, train,
                     heldOut, content, null, arena, true);
         } catch (RuntimeException e) {
@@ -215,7 +216,7 @@ public final class ReferenceLayoutReader {
         return true;
     }
 
-    private static ContentFeatures readFeatures(Path dir, Arena arena) {
+    private static ContentFeatures readFeatures(Path dir, int numItem, Arena arena) {
         List<FeatureMatrix> mats = new ArrayList<>();
         WordPairs words = null;
         for (String m : ReferenceLayout.MODALITIES) {
@@ -226,10 +227,14 @@ public final class ReferenceLayoutReader {
                 if (m.equals("t") && (h.dtype() == NpyDtype.INT64 || h.dtype() == NpyDtype.INT32)) {
                     words = FeatureLoading.wordPairs(npy, arena, -1);
                 } else {
-                    mats.add(FeatureLoading.matrix(npy, m, arena));
+                    FeatureMatrix f = FeatureLoading.matrix(npy, m, arena);
+                    FeatureChecks.checkShape(npy.toString(), f, numItem);
+                    mats.add(f);
                 }
             } else if (Files.exists(pt)) {
-                mats.add(TorchTensorFile.readMatrix(pt, m, arena));
+                FeatureMatrix f = TorchTensorFile.readMatrix(pt, m, arena);
+                FeatureChecks.checkShape(pt.toString(), f, numItem);
+                mats.add(f);
             }
         }
         if (mats.isEmpty() && words == null) {
