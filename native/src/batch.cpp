@@ -36,6 +36,7 @@ Batch make_batch(const BatchInput& input, int64_t num_user, int64_t num_item,
   std::vector<int64_t> hybrid(input.hybrid_rows, input.hybrid_rows + input.num_hybrid);
 
   batch.users = to_device(std::move(users), device);
+  batch.items = to_device(std::vector<int64_t>(input.items, input.items + rows), device);
   batch.item_rows = to_device(std::move(item_rows), device);
   batch.distinct_items = to_device(std::vector<int64_t>(batch.distinct), device);
   batch.inverse = to_device(std::move(inverse), device);

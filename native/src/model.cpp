@@ -129,8 +129,18 @@ Model::Losses Model::forward(const Batch& batch) const {
   const torch::Tensor& table = module_->id_embedding;
   torch::Tensor users = table.index_select(0, batch.users);       // B x d
   torch::Tensor items = table.index_select(0, batch.item_rows);   // R x d
-  torch::Tensor encoded = module_->encoder->forward(content_rows(batch.distinct, batch.distinct_items))
-                              .index_select(0, batch.inverse);    // R x d
+  torch::Tensor encoded;  // R x d
+  if (static_cast<int64_t>(batch.distinct.size()) * 2 >= config_.num_item) {
+    // The batch uses at least half of the items: one pass over the whole (already
+    // contiguous) feature matrix is no dearer than gathering the rows, and it keeps the
+    // encoder gradients' summation order identical to the reference's (zero rows add
+    // nothing), which matters for near-zero gradients that Adam magnifies.
+    encoded = module_->encoder->forward(all_content()).index_select(0, batch.items);
+  } else {
+    // Only the distinct items of the batch are encoded.
+    encoded = module_->encoder->forward(content_rows(batch.distinct, batch.distinct_items))
+                  .index_select(0, batch.inverse);
+  }
 
   const auto normalize = F::NormalizeFuncOptions().p(2.0).dim(1).eps(1e-12);
   torch::Tensor positives = items.view({B, G, d}).select(1, 0);  // E[p_b]
