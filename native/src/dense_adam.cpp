@@ -1,6 +1,7 @@
 #include "dense_adam.h"
 
 #include <cmath>
+#include <sstream>
 #include <type_traits>
 
 #include <ATen/Parallel.h>
@@ -14,7 +15,9 @@ namespace {
 template <typename Map>
 typename Map::key_type state_key(const Map&, const torch::Tensor& param) {
   if constexpr (std::is_same_v<typename Map::key_type, std::string>) {
-    return c10::guts::to_string(param.unsafeGetTensorImpl());
+    std::ostringstream key;  // how LibTorch 1.x spells the key (c10::guts::to_string)
+    key << static_cast<const void*>(param.unsafeGetTensorImpl());
+    return key.str();
   } else {
     return static_cast<typename Map::key_type>(param.unsafeGetTensorImpl());
   }
