@@ -16,13 +16,14 @@ Batch make_batch(const BatchInput& input, int64_t num_user, int64_t num_item,
   Batch batch;
   batch.batch_size = input.batch_size;
   batch.group_size = input.group_size;
+  const int64_t B = input.batch_size;
   const int64_t rows = input.batch_size * input.group_size;
 
-  std::vector<int64_t> users(input.users, input.users + input.batch_size);
-  std::vector<int64_t> item_rows(static_cast<size_t>(rows));
+  std::vector<int64_t> table_rows(static_cast<size_t>(B + rows));
   std::vector<int64_t> position(static_cast<size_t>(num_item), -1);
+  for (int64_t b = 0; b < B; ++b) table_rows[b] = input.users[b];
   for (int64_t r = 0; r < rows; ++r) {
-    item_rows[r] = num_user + input.items[r];
+    table_rows[B + r] = num_user + input.items[r];
     position[input.items[r]] = 0;
   }
   for (int64_t j = 0; j < num_item; ++j) {
@@ -35,8 +36,8 @@ Batch make_batch(const BatchInput& input, int64_t num_user, int64_t num_item,
   for (int64_t r = 0; r < rows; ++r) inverse[r] = position[input.items[r]];
   std::vector<int64_t> hybrid(input.hybrid_rows, input.hybrid_rows + input.num_hybrid);
 
-  batch.users = to_device(std::move(users), device);
-  batch.item_rows = to_device(std::move(item_rows), device);
+  batch.table_rows = to_device(std::move(table_rows), device);
+  batch.items = to_device(std::vector<int64_t>(input.items, input.items + rows), device);
   batch.distinct_items = to_device(std::vector<int64_t>(batch.distinct), device);
   batch.inverse = to_device(std::move(inverse), device);
   batch.hybrid_rows = to_device(std::move(hybrid), device);

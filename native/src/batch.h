@@ -21,8 +21,8 @@ struct BatchInput {
 struct Batch {
   int64_t batch_size = 0;
   int64_t group_size = 0;
-  torch::Tensor users;        // B, id-table rows
-  torch::Tensor item_rows;    // R = B*G, id-table rows (num_user + j)
+  torch::Tensor table_rows;   // B + R id-table rows: the users, then num_user + j per row
+  torch::Tensor items;        // R = B*G local item ids j, row-major
   std::vector<int64_t> distinct;  // distinct local items, ascending (host)
   torch::Tensor distinct_items;   // the same on the device
   torch::Tensor inverse;      // R: position of each row's item in distinct

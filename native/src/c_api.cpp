@@ -97,8 +97,8 @@ void validate_word_pairs(const int64_t* word_pairs, int64_t num_word_pairs, int6
   require_non_negative(num_word_pairs, "num_word_pairs");
   if (num_word_pairs == 0) return;
   require_non_null(word_pairs, "word_pairs");
-  require_ids_in_range(word_pairs, num_word_pairs, 0, num_rows, "word_pairs (item row)");
-  require_ids_in_range(word_pairs + num_word_pairs, num_word_pairs, 0, num_words, "word_pairs (word row)");
+  require_ids_in_range(word_pairs, num_word_pairs, 0, num_rows, "word_pairs[0]");
+  require_ids_in_range(word_pairs + num_word_pairs, num_word_pairs, 0, num_words, "word_pairs[1]");
 }
 
 BatchInput validate_batch(const Model& model, const int64_t* users, int64_t batch_size,

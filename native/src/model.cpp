@@ -87,14 +87,14 @@ Model::Model(const clcrec_config& config, const ContentInput& content, int64_t n
   optimizer_ = make_optimizer();
 }
 
-std::unique_ptr<torch::optim::Adam> Model::make_optimizer() const {
+std::unique_ptr<DenseAdam> Model::make_optimizer() const {
   auto options = torch::optim::AdamOptions(config_.learning_rate)
                      .betas(std::make_tuple(0.9, 0.999))
                      .eps(1e-8)
                      .weight_decay(0.0);
   std::vector<torch::Tensor> params;
   for (const auto& named : module_->api_parameters()) params.push_back(named.second);
-  return std::make_unique<torch::optim::Adam>(params, options);
+  return std::make_unique<DenseAdam>(params, options);
 }
 
 void Model::refresh_frozen_words() {
@@ -126,22 +126,42 @@ torch::Tensor Model::all_content() const {
 
 Model::Losses Model::forward(const Batch& batch) const {
   const int64_t B = batch.batch_size, G = batch.group_size, d = config_.dim_e;
-  const torch::Tensor& table = module_->id_embedding;
-  torch::Tensor users = table.index_select(0, batch.users);       // B x d
-  torch::Tensor items = table.index_select(0, batch.item_rows);   // R x d
-  torch::Tensor encoded = module_->encoder->forward(content_rows(batch.distinct, batch.distinct_items))
-                              .index_select(0, batch.inverse);    // R x d
+  // One gather of the id table for users and items: its backward builds one dense gradient.
+  torch::Tensor gathered = module_->id_embedding.index_select(0, batch.table_rows);
+  torch::Tensor users = gathered.narrow(0, 0, B);      // B x d
+  torch::Tensor items = gathered.narrow(0, B, B * G);  // R x d
 
+  // Encoder output per source row, and each batch row's source row.
+  torch::Tensor encoded;
+  const torch::Tensor* row_source;
+  if (static_cast<int64_t>(batch.distinct.size()) * 2 >= config_.num_item) {
+    // The batch uses at least half of the items: one pass over the whole (already
+    // contiguous) feature matrix is no dearer than gathering the rows, and it keeps the
+    // encoder gradients' summation order identical to the reference's (zero rows add
+    // nothing), which matters for near-zero gradients that Adam magnifies.
+    encoded = module_->encoder->forward(all_content());
+    row_source = &batch.items;
+  } else {
+    // Only the distinct items of the batch are encoded.
+    encoded = module_->encoder->forward(content_rows(batch.distinct, batch.distinct_items));
+    row_source = &batch.inverse;
+  }
+
+  torch::Tensor encoded_rows = encoded.index_select(0, *row_source);  // R x d
+  // Normalised after gathering, as the reference does: normalising per item first is the
+  // same function, but changes the encoder gradients' rounding enough to matter to Adam
+  // where they nearly cancel.
   const auto normalize = F::NormalizeFuncOptions().p(2.0).dim(1).eps(1e-12);
   torch::Tensor positives = items.view({B, G, d}).select(1, 0);  // E[p_b]
-  ContrastiveLoss re = contrastive_loss(F::normalize(positives, normalize),
-                                        F::normalize(encoded, normalize).view({B, G, d}),
-                                        config_.temp_value);
+  ContrastiveLoss re = contrastive_loss(
+      F::normalize(positives, normalize),
+      F::normalize(encoded_rows, normalize).view({B, G, d}),
+      config_.temp_value);
   // Hybrid rows take the encoder output as U-I candidate. index_put with repeated rows
   // gives those rows' encoder output a gradient per repetition, as the reference does.
   torch::Tensor candidates = items;
   if (batch.hybrid_rows.numel() > 0) {
-    candidates = items.index_put({batch.hybrid_rows}, encoded.index_select(0, batch.hybrid_rows));
+    candidates = items.index_put({batch.hybrid_rows}, encoded_rows.index_select(0, batch.hybrid_rows));
   }
   ContrastiveLoss ui = contrastive_loss(users, candidates.view({B, G, d}), config_.temp_value);
   torch::Tensor reg = embedding_norm_regularizer(users, items);

@@ -13,6 +13,7 @@
 #include "clcrec.h"
 #include "clcrec_module.h"
 #include "content_features.h"
+#include "dense_adam.h"
 #include "ranking.h"
 
 namespace clcrec {
@@ -70,7 +71,7 @@ class Model {
   torch::Tensor parameter(const std::string& name) const;
   void refresh_frozen_words();
   static clcrec_step_result to_result(const Losses& losses);
-  std::unique_ptr<torch::optim::Adam> make_optimizer() const;
+  std::unique_ptr<DenseAdam> make_optimizer() const;
 
   mutable std::shared_mutex mutex_;
   clcrec_config config_;
@@ -84,7 +85,7 @@ class Model {
   // num_item x (modality_width [+ word_dim when the word table is frozen]), on device_.
   torch::Tensor content_;
   ClcrecModule module_{nullptr};
-  std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::unique_ptr<DenseAdam> optimizer_;
   int64_t steps_ = 0;
 };
 
