@@ -32,7 +32,7 @@ class CheckpointTest {
             Path file = tmp.resolve("model.ckpt");
             c.model.save(file);
             assertTrue(Files.isRegularFile(file));
-            try (ClcrecModel loaded = ClcrecModel.load(file, content(c, arena), Device.CPU, 0, 1)) {
+            try (ClcrecModel loaded = ClcrecModel.load(file, content(c, arena), TestDevice.get(), 0, 1)) {
                 assertEquals(c.config.withNumThreads(1), loaded.config().withNumThreads(1), "config restored");
                 assertEquals(2, loaded.stepCount(), "step count restored");
                 assertParametersIdentical(c.model, loaded, "after load");

@@ -76,7 +76,7 @@ final class RandomCase implements AutoCloseable {
                 .withLrLambda(random.nextDouble())
                 .withRegWeight(0.2 * random.nextDouble())
                 .withLearningRate(0.01)
-                .withDevice(Device.CPU)
+                .withDevice(TestDevice.get())
                 .withNumThreads(1)
                 .withTrainWordEmbedding(random.nextBoolean())
                 .withSeed(seed);

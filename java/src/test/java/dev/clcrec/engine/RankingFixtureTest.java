@@ -38,7 +38,7 @@ class RankingFixtureTest {
         // Every item is "warm" to the engine so each item is ranked by its row of result.npy; the
         // reference's warm/cold split is expressed by the item masks instead.
         ModelConfig config = ModelConfig.defaults(numUser, numItem, numItem).withDimE(dim).withHiddenDim(8)
-                .withDevice(Device.CPU).withNumThreads(1);
+                .withDevice(TestDevice.get()).withNumThreads(1);
         try (Arena arena = Arena.ofConfined()) {
             float[] ones = new float[numItem];
             java.util.Arrays.fill(ones, 1f);

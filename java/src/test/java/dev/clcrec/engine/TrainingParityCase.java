@@ -62,7 +62,7 @@ abstract class TrainingParityCase {
                     .withLrLambda(json.get("lr_lambda").asDouble())
                     .withRegWeight(json.get("reg_weight").asDouble())
                     .withLearningRate(json.get("learning_rate").asDouble())
-                    .withDevice(Device.CPU)
+                    .withDevice(TestDevice.get())
                     .withNumThreads(1)
                     .withTrainWordEmbedding(false); // the reference detaches the word table
 

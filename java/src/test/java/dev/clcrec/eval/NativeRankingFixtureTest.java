@@ -2,7 +2,7 @@ package dev.clcrec.eval;
 
 import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
-import dev.clcrec.engine.Device;
+import dev.clcrec.engine.TestDevice;
 import dev.clcrec.engine.FeatureMatrix;
 import dev.clcrec.engine.ModelConfig;
 import java.lang.foreign.Arena;
@@ -19,7 +19,7 @@ class NativeRankingFixtureTest {
             // every item "warm" inside the model, so its ranking representation is exactly result.npy
             var feat = arena.allocate(ValueLayout.JAVA_FLOAT, f.numItem());
             ModelConfig cfg = ModelConfig.defaults(f.numUser(), f.numItem(), f.numItem()).withDimE(f.dim())
-                    .withDevice(Device.CPU).withNumThreads(1);
+                    .withDevice(TestDevice.get()).withNumThreads(1);
             try (ClcrecModel m = ClcrecModel.create(cfg,
                     new ContentFeatures(List.of(new FeatureMatrix("v", feat, f.numItem(), 1))))) {
                 m.setParameter("id_embedding", f.result());
