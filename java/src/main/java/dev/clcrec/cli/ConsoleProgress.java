@@ -10,7 +10,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Shows training progress: a progress bar (pairs/s, running loss, ETA) on a terminal, plain lines
- * (every tenth of an epoch) otherwise, so logs and CI output stay readable.
+ * (at most one every {@link #LINE_INTERVAL_NANOS}, besides each epoch's summary) otherwise, so logs
+ * and CI output stay readable.
  */
 final class ConsoleProgress implements TrainingListener {
     private final PrintWriter out;
@@ -18,7 +19,8 @@ final class ConsoleProgress implements TrainingListener {
     private final long pairsPerEpoch;
     private final int k;
     private ProgressBar bar;
-    private long nextReport;
+    private static final long LINE_INTERVAL_NANOS = 10_000_000_000L;
+    private long lastLine;
     private long epochStart;
 
     ConsoleProgress(PrintWriter out, boolean terminal, long pairsPerEpoch, int k) {
@@ -32,7 +34,7 @@ final class ConsoleProgress implements TrainingListener {
     public void onStep(long epoch, long batch, long batches, long pairsDone, double runningLoss) {
         if (batch == 1) {
             epochStart = System.nanoTime();
-            nextReport = pairsPerEpoch / 10;
+            lastLine = epochStart;
             if (terminal) {
                 bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(pairsPerEpoch)
                         .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" pairs", 1).showSpeed()
@@ -43,13 +45,13 @@ final class ConsoleProgress implements TrainingListener {
         if (bar != null) {
             bar.stepTo(pairsDone);
             bar.setExtraMessage(loss);
-        } else if (pairsDone >= nextReport || batch == batches) {
-            double s = (System.nanoTime() - epochStart) / 1e9;
+        } else if (System.nanoTime() - lastLine >= LINE_INTERVAL_NANOS && batch < batches) {
+            lastLine = System.nanoTime();
+            double s = (lastLine - epochStart) / 1e9;
             double rate = pairsDone / Math.max(s, 1e-9);
             out.printf(Locale.ROOT, "epoch %d: %d/%d pairs (%.0f pairs/s, ETA %.0f s), %s%n", epoch, pairsDone,
                     pairsPerEpoch, rate, (pairsPerEpoch - pairsDone) / Math.max(rate, 1e-9), loss);
             out.flush();
-            nextReport += pairsPerEpoch / 10;
         }
     }
 

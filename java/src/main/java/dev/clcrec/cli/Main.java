@@ -20,6 +20,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        LogSetup.configure();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Checks the engine on a CUDA GPU: builds libclcrec.so against the LibTorch of the local PyTorch
+# install (CUDA), runs the native parity tests with every model on the GPU, then times training
+# steps, one full epoch and the six-split evaluation at the MovieLens shape.
+#
+# Needs python3 with a CUDA build of torch, cmake, g++, a JDK 25 (JAVA_HOME), a built checkout
+# (target/classes, target/test-classes and target/lib: `mvn -B package -DskipTests`) and the JUnit
+# console launcher jar (junit-platform-console-standalone) in $CLCREC_JUNIT_CONSOLE.
+# Usage: scripts/gpu-check.sh [results-dir]    (logs are written there)
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+out="${1:-build/gpu-check}"
+mkdir -p "$out"
+java="${JAVA_HOME:?set JAVA_HOME to a JDK 25}/bin/java"
+junit="${CLCREC_JUNIT_CONSOLE:?set CLCREC_JUNIT_CONSOLE to the junit-platform-console-standalone jar}"
+
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
+prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')"
+[ -d /usr/local/cuda/bin ] && export PATH="/usr/local/cuda/bin:$PATH"
+
+echo "== build against $prefix"
+if ! { cmake -S . -B build/cuda -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
+       && cmake --build build/cuda --parallel; } > "$out/build.log" 2>&1; then
+  tail -n 60 "$out/build.log"
+  echo "gpu-check: the CUDA build failed (log: $out/build.log)"
+  exit 1
+fi
+lib="$root/build/cuda/libclcrec.so"
+classpath="target/classes:target/test-classes:$(printf '%s:' target/lib/*.jar)"
+
+echo "== parity tests on the GPU"
+timeout 300 "$java" --enable-native-access=ALL-UNNAMED -Xmx4g -Dclcrec.library="$lib" -Dclcrec.test.device=cuda \
+  -Dclcrec.fixtures="$root/java/src/test/resources/fixtures" \
+  -jar "$junit" execute --class-path "$classpath" \
+  --select-package dev.clcrec.engine --select-class dev.clcrec.eval.NativeRankingFixtureTest \
+  --details=tree --disable-banner 2>&1 | tee "$out/tests.log" | grep -E '✘|tests (successful|failed|skipped)|Exception' | head -n 60
+
+echo "== training step at the MovieLens shape (CUDA)"
+CLCREC_LIBRARY="$lib" timeout 120 scripts/bench-step.sh 50 10 0 CUDA 2>&1 | tee "$out/bench-step.log"
+
+echo "== one epoch and the evaluation at the MovieLens shape (CUDA)"
+CLCREC_LIBRARY="$lib" timeout 240 scripts/bench-train.sh --device cuda --full-epoch --workers 4 2>&1 \
+  | tee "$out/bench-train.log"
