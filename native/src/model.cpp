@@ -238,6 +238,7 @@ clcrec_step_result Model::train_step(const BatchInput& input) {
                                  "); parameters and optimizer state were left unchanged");
   }
   optimizer_->step();
+  invalidate_representation();
   for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
   ++steps_;
   return result;
@@ -251,6 +252,17 @@ clcrec_step_result Model::compute_loss(const BatchInput& input) const {
 }
 
 torch::Tensor Model::representation() const {
+  std::lock_guard<std::mutex> guard(representation_mutex_);
+  if (!representation_.defined()) representation_ = compute_representation();
+  return representation_;
+}
+
+void Model::invalidate_representation() {
+  std::lock_guard<std::mutex> guard(representation_mutex_);
+  representation_ = torch::Tensor();
+}
+
+torch::Tensor Model::compute_representation() const {
   torch::NoGradGuard no_grad;
   const torch::Tensor& table = module_->id_embedding;
   const int64_t warm = config_.num_warm_item, cold = config_.num_item - warm;
@@ -357,6 +369,7 @@ void Model::parameter_set(const std::string& name, const float* data, int64_t le
                                         torch::TensorOptions().dtype(torch::kFloat32));
   p.copy_(host);
   if (name == "word_embedding") refresh_frozen_words();
+  invalidate_representation();
 }
 
 void Model::save(const std::string& path) const {
@@ -402,6 +415,7 @@ void Model::load(const std::string& path) {
   optimizer_ = std::move(optimizer);
   steps_ = h.steps;
   refresh_frozen_words();
+  invalidate_representation();
 }
 
 }  // namespace clcrec
