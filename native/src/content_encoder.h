@@ -5,9 +5,7 @@
 
 namespace clcrec {
 
-// Hidden explicitly: torch::nn::Module::register_module<ContentEncoderImpl> would otherwise be
-// exported from the library (a member template of a default-visible LibTorch class).
-class __attribute__((visibility("hidden"))) ContentEncoderImpl : public torch::nn::Module {
+class ContentEncoderImpl : public torch::nn::Module {
  public:
   ContentEncoderImpl(int64_t input_width, int64_t hidden_dim, int64_t output_dim);
 
