@@ -1,11 +1,7 @@
 // c_api.cpp - the exported C functions: validate every argument, then delegate to Model.
 // Every body runs inside guarded(), so no exception ever crosses the C boundary.
 
-// clcrec_last_error is declared without CLCREC_API in the header; exporting every
-// declaration of the header keeps it visible under -fvisibility=hidden.
-#pragma GCC visibility push(default)
 #include "clcrec.h"
-#pragma GCC visibility pop
 
 #include <cstring>
 #include <string>

@@ -8,8 +8,10 @@ ClcrecModuleImpl::ClcrecModuleImpl(const ModuleSizes& sizes) {
   const auto opts = torch::TensorOptions().dtype(torch::kFloat32);
   id_embedding = register_parameter(
       "id_embedding", torch::empty({sizes.num_user + sizes.num_item, sizes.dim_e}, opts));
-  encoder = register_module("encoder",
-                            ContentEncoder(sizes.feature_width, sizes.hidden_dim, sizes.dim_e));
+  encoder = ContentEncoder(sizes.feature_width, sizes.hidden_dim, sizes.dim_e);
+  // Registered through the base type: register_module<ContentEncoderImpl> would instantiate a
+  // member template of the default-visible torch::nn::Module with our type, and export it.
+  register_module("encoder", std::static_pointer_cast<torch::nn::Module>(encoder.ptr()));
   if (sizes.num_words > 0) {
     word_embedding = register_parameter("word_embedding",
                                         torch::empty({sizes.num_words, sizes.word_dim}, opts));

@@ -1,11 +1,13 @@
 #include "model.h"
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <mutex>
 #include <thread>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
 #include "checkpoint.h"
@@ -131,23 +133,9 @@ Model::Losses Model::forward(const Batch& batch) const {
   torch::Tensor users = gathered.narrow(0, 0, B);      // B x d
   torch::Tensor items = gathered.narrow(0, B, B * G);  // R x d
 
-  // Encoder output per source row, and each batch row's source row.
-  torch::Tensor encoded;
-  const torch::Tensor* row_source;
-  if (static_cast<int64_t>(batch.distinct.size()) * 2 >= config_.num_item) {
-    // The batch uses at least half of the items: one pass over the whole (already
-    // contiguous) feature matrix is no dearer than gathering the rows, and it keeps the
-    // encoder gradients' summation order identical to the reference's (zero rows add
-    // nothing), which matters for near-zero gradients that Adam magnifies.
-    encoded = module_->encoder->forward(all_content());
-    row_source = &batch.items;
-  } else {
-    // Only the distinct items of the batch are encoded.
-    encoded = module_->encoder->forward(content_rows(batch.distinct, batch.distinct_items));
-    row_source = &batch.inverse;
-  }
-
-  torch::Tensor encoded_rows = encoded.index_select(0, *row_source);  // R x d
+  // Only the distinct items of the batch are encoded (the reference encodes every item).
+  torch::Tensor encoded = module_->encoder->forward(content_rows(batch.distinct, batch.distinct_items));
+  torch::Tensor encoded_rows = encoded.index_select(0, batch.inverse);  // R x d
   // Normalised after gathering, as the reference does: normalising per item first is the
   // same function, but changes the encoder gradients' rounding enough to matter to Adam
   // where they nearly cancel.
@@ -157,8 +145,12 @@ Model::Losses Model::forward(const Batch& batch) const {
       F::normalize(positives, normalize),
       F::normalize(encoded_rows, normalize).view({B, G, d}),
       config_.temp_value);
-  // Hybrid rows take the encoder output as U-I candidate. index_put with repeated rows
-  // gives those rows' encoder output a gradient per repetition, as the reference does.
+  // Hybrid rows take the encoder output as U-I candidate. The row indices may repeat (drawn
+  // with replacement), and index_put's backward hands the values gradient grad[row] to EVERY
+  // occurrence of a row, so a row drawn twice sends its encoder output twice the gradient,
+  // although it is a candidate only once: not the derivative of the loss (finite differences
+  // disagree on such rows), but exactly what the reference computes with its in-place
+  // assignment, and the fixtures' gradients and parameters depend on it. Kept on purpose.
   torch::Tensor candidates = items;
   if (batch.hybrid_rows.numel() > 0) {
     candidates = items.index_put({batch.hybrid_rows}, encoded_rows.index_select(0, batch.hybrid_rows));
@@ -190,6 +182,37 @@ clcrec_step_result Model::to_result(const Losses& losses) {
   return result;
 }
 
+namespace {
+
+// True when every element of every tensor is finite. CPU float32 tensors are scanned in
+// one parallel pass over their bits (an element is NaN or infinite iff its exponent bits are
+// all ones); anything else goes through one reduction per tensor and a single device sync.
+bool all_finite(const std::vector<torch::Tensor>& tensors) {
+  std::vector<torch::Tensor> device_checks;
+  for (const auto& t : tensors) {
+    if (t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous()) {
+      const float* data = t.data_ptr<float>();
+      std::atomic<bool> finite{true};
+      at::parallel_for(0, t.numel(), 1 << 16, [&](int64_t begin, int64_t end) {
+        uint32_t bad = 0;
+        for (int64_t i = begin; i < end; ++i) {
+          uint32_t bits;
+          std::memcpy(&bits, data + i, sizeof bits);
+          bad |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+        }
+        if (bad != 0) finite.store(false, std::memory_order_relaxed);
+      });
+      if (!finite.load()) return false;
+    } else {
+      device_checks.push_back(torch::isfinite(t).all());
+    }
+  }
+  if (device_checks.empty()) return true;
+  return torch::stack(device_checks).all().item<bool>();
+}
+
+}  // namespace
+
 clcrec_step_result Model::train_step(const BatchInput& input) {
   std::unique_lock lock(mutex_);
   Batch batch = make_batch(input, config_.num_user, config_.num_item, device_);
@@ -204,7 +227,18 @@ clcrec_step_result Model::train_step(const BatchInput& input) {
                                  "); parameters were left unchanged");
   }
   losses.total.backward();
+  std::vector<torch::Tensor> gradients;
+  for (const auto& p : module_->parameters()) {
+    if (p.grad().defined()) gradients.push_back(p.grad());
+  }
+  if (!all_finite(gradients)) {
+    for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
+    fail(CLCREC_ERR_RUNTIME, "a gradient is not finite although the loss is (loss " +
+                                 std::to_string(result.loss) +
+                                 "); parameters and optimizer state were left unchanged");
+  }
   optimizer_->step();
+  invalidate_representation();
   for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
   ++steps_;
   return result;
@@ -218,6 +252,17 @@ clcrec_step_result Model::compute_loss(const BatchInput& input) const {
 }
 
 torch::Tensor Model::representation() const {
+  std::lock_guard<std::mutex> guard(representation_mutex_);
+  if (!representation_.defined()) representation_ = compute_representation();
+  return representation_;
+}
+
+void Model::invalidate_representation() {
+  std::lock_guard<std::mutex> guard(representation_mutex_);
+  representation_ = torch::Tensor();
+}
+
+torch::Tensor Model::compute_representation() const {
   torch::NoGradGuard no_grad;
   const torch::Tensor& table = module_->id_embedding;
   const int64_t warm = config_.num_warm_item, cold = config_.num_item - warm;
@@ -324,6 +369,7 @@ void Model::parameter_set(const std::string& name, const float* data, int64_t le
                                         torch::TensorOptions().dtype(torch::kFloat32));
   p.copy_(host);
   if (name == "word_embedding") refresh_frozen_words();
+  invalidate_representation();
 }
 
 void Model::save(const std::string& path) const {
@@ -369,6 +415,7 @@ void Model::load(const std::string& path) {
   optimizer_ = std::move(optimizer);
   steps_ = h.steps;
   refresh_frozen_words();
+  invalidate_representation();
 }
 
 }  // namespace clcrec

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -67,7 +68,12 @@ class Model {
   // Encoder input rows for the given items (host list and device tensor).
   torch::Tensor content_rows(const std::vector<int64_t>& items, const torch::Tensor& items_device) const;
   torch::Tensor all_content() const;
-  torch::Tensor representation() const;  // num_item x dim_e, no grad
+  // num_item x dim_e, no grad; computed once and kept until the parameters change (callers
+  // hold mutex_ shared or exclusive; every change of a parameter calls
+  // invalidate_representation() under the exclusive lock).
+  torch::Tensor representation() const;
+  torch::Tensor compute_representation() const;
+  void invalidate_representation();
   torch::Tensor parameter(const std::string& name) const;
   void refresh_frozen_words();
   static clcrec_step_result to_result(const Losses& losses);
@@ -87,6 +93,8 @@ class Model {
   ClcrecModule module_{nullptr};
   std::unique_ptr<DenseAdam> optimizer_;
   int64_t steps_ = 0;
+  mutable std::mutex representation_mutex_;  // guards representation_ among shared readers
+  mutable torch::Tensor representation_;
 };
 
 // Resolves AUTO/CPU/CUDA to a device; CUDA requested without CUDA -> UNSUPPORTED.
