@@ -128,7 +128,8 @@ CLCREC_API int clcrec_model_feature_width(const clcrec_model *model, int64_t *ou
  * positive and the rest negatives; hybrid_rows: num_hybrid indices into the flattened
  * batch (0..batch_size*group_size-1, repeats allowed) whose U-I candidate is the encoder
  * output instead of the id embedding. Only the distinct items of the batch are encoded.
- * A non-finite loss leaves the parameters untouched and returns CLCREC_ERR_RUNTIME.
+ * A non-finite loss or gradient leaves the parameters and the Adam state untouched and
+ * returns CLCREC_ERR_RUNTIME.
  */
 CLCREC_API int clcrec_model_train_step(clcrec_model *model,
                             const int64_t *users, int64_t batch_size,
