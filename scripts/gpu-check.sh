@@ -21,7 +21,7 @@ prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')"
 
 echo "== build against $prefix"
 if ! { cmake -S . -B build/cuda -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
-       && cmake --build build/cuda --parallel; } > "$out/build.log" 2>&1; then
+       && cmake --build build/cuda --parallel "$(nproc)"; } > "$out/build.log" 2>&1; then
   tail -n 60 "$out/build.log"
   echo "gpu-check: the CUDA build failed (log: $out/build.log)"
   exit 1
@@ -30,15 +30,18 @@ lib="$root/build/cuda/libclcrec.so"
 classpath="target/classes:target/test-classes:$(printf '%s:' target/lib/*.jar)"
 
 echo "== parity tests on the GPU"
-timeout 300 "$java" --enable-native-access=ALL-UNNAMED -Xmx4g -Dclcrec.library="$lib" -Dclcrec.test.device=cuda \
-  -Dclcrec.fixtures="$root/java/src/test/resources/fixtures" \
-  -jar "$junit" execute --class-path "$classpath" \
+# The launcher runs from the JVM class path (not --class-path) so that tests which start child
+# JVMs with java.class.path find the test classes.
+timeout 150 "$java" --enable-native-access=ALL-UNNAMED -Xmx4g -Dclcrec.library="$lib" -Dclcrec.test.device=cuda \
+  -Dclcrec.fixtures="$root/java/src/test/resources/fixtures" -cp "$junit:$classpath" \
+  org.junit.platform.console.ConsoleLauncher execute \
   --select-package dev.clcrec.engine --select-class dev.clcrec.eval.NativeRankingFixtureTest \
-  --details=tree --disable-banner 2>&1 | tee "$out/tests.log" | grep -E '✘|tests (successful|failed|skipped)|Exception' | head -n 60
+  --details=tree --disable-banner > "$out/tests.log" 2>&1
+grep -E '✘|tests (successful|failed|skipped)' "$out/tests.log" | head -n 60
 
 echo "== training step at the MovieLens shape (CUDA)"
-CLCREC_LIBRARY="$lib" timeout 120 scripts/bench-step.sh 50 10 0 CUDA 2>&1 | tee "$out/bench-step.log"
+CLCREC_LIBRARY="$lib" timeout 90 scripts/bench-step.sh 40 10 0 CUDA 2>&1 | tee "$out/bench-step.log"
 
 echo "== one epoch and the evaluation at the MovieLens shape (CUDA)"
-CLCREC_LIBRARY="$lib" timeout 240 scripts/bench-train.sh --device cuda --full-epoch --workers 4 2>&1 \
+CLCREC_LIBRARY="$lib" timeout 150 scripts/bench-train.sh --device cuda --full-epoch --workers 4 2>&1 \
   | tee "$out/bench-train.log"
