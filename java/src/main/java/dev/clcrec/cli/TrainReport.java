@@ -3,6 +3,8 @@ package dev.clcrec.cli;
 import dev.clcrec.data.Dataset;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.eval.ContentBaseline;
+import dev.clcrec.eval.ItemKnnBaseline;
+import dev.clcrec.sampling.ItemSets;
 import dev.clcrec.eval.EvalResult;
 import dev.clcrec.eval.Evaluator;
 import dev.clcrec.eval.RandomRanker;
@@ -63,7 +65,10 @@ final class TrainReport {
         Map<String, EvalResult> m = new LinkedHashMap<>();
         try (Evaluator ev = DatasetViews.evaluator(data, config.ks(), config.evalBlock())) {
             if (!content.modalities().isEmpty()) {
-                m.put("content-kNN", ev.evaluate(ContentBaseline.ranker(content, DatasetViews.sets(data.train()))));
+                ItemSets train = DatasetViews.sets(data.train());
+                m.put("content-kNN", ev.evaluate(
+                        ItemKnnBaseline.of(content, train, data.numWarmItem(), ItemKnnBaseline.DEFAULT_NEIGHBOURS)));
+                m.put("content-profile", ev.evaluate(ContentBaseline.ranker(content, train)));
             }
             m.put("random", ev.evaluate(new RandomRanker(data.numItem(), config.sampling().seed())));
         }
