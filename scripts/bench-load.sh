@@ -4,13 +4,13 @@
 # data), then loads each in a fresh JVM, printing load time and peak RSS; finally times `prepare`
 # on real MovieLens (dslabs) when Rscript + r-cran-dslabs are installed.
 #   scripts/bench-load.sh [WORK_DIR]      (default /work/scratch/bench-data; needs ~3.2 GB free)
-# Build first: mvn -B -o -q compile -DskipNative=true
+# Build first: mvn -B package -DskipTests (target/classes and target/lib)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/work/scratch/bench-data}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 java="$JAVA_HOME/bin/java"
-cp="$root/target/classes:$(find ~/.m2/repository/info/picocli ~/.m2/repository/com/fasterxml ~/.m2/repository/net/razorvine -name '*.jar' | tr '\n' ':')"
+cp="$root/target/classes:$root/target/lib/*"
 mkdir -p "$work"
 for preset in movielens amazon; do
   if [ ! -f "$work/$preset/manifest.json" ]; then
