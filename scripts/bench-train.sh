@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Training-side benchmarks at the MovieLens shape on generated data (see BENCHMARKS-train.md).
+# Training-side benchmarks at the MovieLens shape on generated data (results in BENCHMARKS.md).
 # Usage: scripts/bench-train.sh [bench-train options, e.g. --threads 2 --steps 40 --full-epoch]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
