@@ -7,6 +7,7 @@ import dev.clcrec.data.FeatureLoading;
 import dev.clcrec.data.npy.NpyWriter;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.engine.FeatureMatrix;
+import dev.clcrec.engine.WordPairs;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,12 +34,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "embed-items", mixinStandardHelpOptions = true,
         description = {"Runs the trained content encoder on new items' features and writes rows x dim_E floats.",
                 "Give one --features NAME=FILE per modality the model was trained with (v, a, t), as .npy (float32/64)",
-                "or .csv (one item per line, comma-separated numbers); word-level text is not supported here."})
+                "or .csv (one item per line, comma-separated numbers); a model with word-level text also needs --words."})
 final class EmbedItemsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ModelOptions m;
-    @Option(names = "--features", required = true, description = "NAME=FILE, e.g. v=new_v.npy", split = ",")
-    Map<String, Path> features;
+    @Option(names = "--features", description = "NAME=FILE, e.g. v=new_v.npy", split = ",")
+    Map<String, Path> features = new LinkedHashMap<>();
+    @Option(names = "--words", description = "Word-level text of the new items: .npy int (2, count) pairs "
+            + "(row 0: new item 0..rows-1, row 1: word id in the model's vocabulary).")
+    Path words;
     @Option(names = {"-o", "--output"}, required = true, description = "Output .npy or .csv file.")
     Path output;
 
@@ -46,9 +51,12 @@ final class EmbedItemsCommand implements Callable<Integer> {
         try (Dataset data = Datasets.open(DataPaths.resolve(spec, m.dataPath));
              Arena arena = Arena.ofConfined()) {
             ContentFeatures trained = ContentSelection.select(data.content(), m.hasV, m.hasA, m.hasT);
-            if (trained.words() != null) {
-                throw new ParameterException(spec.commandLine(), "the model uses word-level text, which embed-items "
-                        + "cannot read; pass --has_t False if it was trained without it");
+            if (trained.words() != null && words == null) {
+                throw new ParameterException(spec.commandLine(), "the model uses word-level text: give the new items' "
+                        + "(item, word) pairs with --words FILE.npy");
+            }
+            if (trained.words() == null && words != null) {
+                throw new ParameterException(spec.commandLine(), "--words " + words + ": the model has no word-level text");
             }
             List<FeatureMatrix> mats = new ArrayList<>();
             long rows = -1;
@@ -77,7 +85,12 @@ final class EmbedItemsCommand implements Callable<Integer> {
                 }
             }
             try (Recommender rec = Recommender.load(m.model, data, trained, m.device(), m.threads)) {
-                float[] emb = rec.embedNewItems(rows, new ContentFeatures(mats));
+                WordPairs newWords = words == null ? null
+                        : FeatureLoading.wordPairs(words, arena, trained.words().numWords());
+                if (rows < 0) {
+                    rows = maxItem(newWords) + 1; // word-level text only: the pairs define the items
+                }
+                float[] emb = rec.embedNewItems(rows, new ContentFeatures(mats, newWords));
                 int dim = rec.model().config().dimE();
                 write(output, emb, rows, dim);
                 spec.commandLine().getOut().printf("wrote %d x %d item representations to %s%n", rows, dim, output);
@@ -85,6 +98,14 @@ final class EmbedItemsCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    private static long maxItem(WordPairs pairs) {
+        long max = -1;
+        for (long p = 0; p < pairs.count(); p++) {
+            max = Math.max(max, pairs.pairs().getAtIndex(ValueLayout.JAVA_LONG, p));
+        }
+        return max;
     }
 
     private static FeatureMatrix readCsv(Path file, String name, Arena arena) {
