@@ -3,7 +3,7 @@
 # Usage: scripts/bench-train.sh [bench-train options, e.g. --threads 2 --steps 40 --full-epoch]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+source "$root/scripts/java-home.sh"  # a JDK that can run FFM code (25+)
 lib="${CLCREC_LIBRARY:-$root/build/native/libclcrec.so}"
 cd "$root"
 if [[ ! -d target/classes || ! -d target/lib ]]; then
