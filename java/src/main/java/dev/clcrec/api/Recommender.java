@@ -205,6 +205,10 @@ public final class Recommender implements AutoCloseable {
      */
     public List<Recommendation> recommendNewItems(int user, float[] itemEmbeddings, int k) {
         checkUser(user);
+        Objects.requireNonNull(itemEmbeddings, "itemEmbeddings");
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
         if (itemEmbeddings.length % dimE != 0) {
             throw new IllegalArgumentException("item embeddings are not a whole number of rows of width " + dimE);
         }
