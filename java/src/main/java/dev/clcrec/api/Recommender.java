@@ -38,8 +38,9 @@ import java.util.OptionalInt;
  *
  * <p><b>Thread-safety:</b> after construction a Recommender is safe for concurrent use: any number of
  * threads may call {@link #recommend}, {@link #embedNewItems}, {@link #recommendNewItems} and
- * {@link #evaluate} at once (the native engine runs read-only calls concurrently and this class keeps
- * no mutable state besides its own closed flag). {@link #close()} must not race with other calls.
+ * {@link #evaluate} at once (the native engine runs read-only calls concurrently, and this class keeps
+ * no mutable state: its item masks live in a shared arena built once). {@link #close()} must not race
+ * with other calls.
  * The Recommender does not own the dataset; keep it open while the Recommender is in use.
  */
 public final class Recommender implements AutoCloseable {
@@ -48,6 +49,9 @@ public final class Recommender implements AutoCloseable {
     private final TrainingResult training;
     private final float[] userEmbeddings;
     private final int dimE;
+    private final Arena arena; // the WARM and COLD item masks, built once
+    private final MemorySegment warmOnly;
+    private final MemorySegment coldOnly;
 
     private Recommender(Dataset data, ClcrecModel model, TrainingResult training) {
         this.data = data;
@@ -55,6 +59,13 @@ public final class Recommender implements AutoCloseable {
         this.training = training;
         this.userEmbeddings = model.userEmbeddings();
         this.dimE = model.config().dimE();
+        int numItem = data.numItem();
+        int numWarm = data.numWarmItem();
+        this.arena = Arena.ofShared();
+        this.warmOnly = arena.allocate(Math.max(1, numItem)); // zeroed: 0 = allowed
+        this.coldOnly = arena.allocate(Math.max(1, numItem));
+        warmOnly.asSlice(numWarm, numItem - numWarm).fill((byte) 1);
+        coldOnly.asSlice(0, numWarm).fill((byte) 1);
     }
 
     /** Trains on {@code data} (all its modalities) and keeps the best epoch's model. */
@@ -159,12 +170,11 @@ public final class Recommender implements AutoCloseable {
             for (int i = 0; i < seen.length; i++) {
                 excluded.setAtIndex(ValueLayout.JAVA_LONG, i, seen[i]);
             }
-            MemorySegment mask = a.allocate(numItem);
-            for (int j = 0; j < numItem; j++) {
-                boolean cold = j >= data.numWarmItem();
-                boolean drop = (filter == ItemFilter.WARM && cold) || (filter == ItemFilter.COLD && !cold);
-                mask.set(ValueLayout.JAVA_BYTE, j, (byte) (drop ? 1 : 0));
-            }
+            MemorySegment mask = switch (filter) {
+                case ALL -> null;
+                case WARM -> warmOnly;
+                case COLD -> coldOnly;
+            };
             MemorySegment outItems = a.allocate(ValueLayout.JAVA_LONG, kk);
             MemorySegment outScores = a.allocate(ValueLayout.JAVA_FLOAT, kk);
             model.topK(users, 1, offsets, excluded, mask, 1, kk, outItems, outScores);
@@ -195,6 +205,10 @@ public final class Recommender implements AutoCloseable {
      */
     public List<Recommendation> recommendNewItems(int user, float[] itemEmbeddings, int k) {
         checkUser(user);
+        Objects.requireNonNull(itemEmbeddings, "itemEmbeddings");
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
         if (itemEmbeddings.length % dimE != 0) {
             throw new IllegalArgumentException("item embeddings are not a whole number of rows of width " + dimE);
         }
@@ -228,9 +242,12 @@ public final class Recommender implements AutoCloseable {
         return data.ids().map(m -> m.externalItem(item)).orElse(Integer.toString(item));
     }
 
-    /** Frees the model (not the dataset). */
+    /** Frees the model (not the dataset); idempotent. */
     @Override
     public void close() {
         model.close();
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
     }
 }

@@ -28,14 +28,14 @@ public final class FeatureLoading {
         long rows = a.header().dim(0);
         long cols = a.header().dim(1);
         return switch (a.header().dtype()) {
-            case FLOAT32 -> new FeatureMatrix(name, a.data(), rows, cols);
+            case FLOAT32 -> feature(file, name, a.data(), rows, cols);
             case FLOAT64 -> {
                 MemorySegment out = arena.allocate(rows * cols * Float.BYTES, 64);
                 for (long k = 0; k < rows * cols; k++) {
                     out.setAtIndex(ValueLayout.JAVA_FLOAT, k,
                             (float) a.data().getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, k));
                 }
-                yield new FeatureMatrix(name, out, rows, cols);
+                yield feature(file, name, out, rows, cols);
             }
             default -> throw new DatasetFormatException(file + ": dtype " + a.header().dtype().descr()
                     + ", expected float32 (<f4) features");
@@ -62,6 +62,19 @@ public final class FeatureLoading {
                 words = Math.max(words, pairs.getAtIndex(ValueLayout.JAVA_LONG, count + k) + 1);
             }
         }
-        return new WordPairs(pairs, count, words);
+        try {
+            return new WordPairs(pairs, count, words);
+        } catch (IllegalArgumentException e) {
+            throw new DatasetFormatException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A feature matrix whose argument checks (empty, misaligned) fail as format errors naming the file. */
+    public static FeatureMatrix feature(Path file, String name, MemorySegment data, long rows, long cols) {
+        try {
+            return new FeatureMatrix(name, data, rows, cols);
+        } catch (IllegalArgumentException e) {
+            throw new DatasetFormatException(file + ": " + e.getMessage(), e);
+        }
     }
 }

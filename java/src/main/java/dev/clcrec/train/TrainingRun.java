@@ -40,7 +40,13 @@ public final class TrainingRun {
         ClcrecModel model;
         if (config.resumeFrom() != null) {
             model = ClcrecModel.load(config.resumeFrom(), content, mc.device(), mc.deviceIndex(), mc.numThreads());
-            resume = TrainingState.readFor(config.resumeFrom());
+            try {
+                checkSameShape(config.resumeFrom(), model.config(), sized);
+                resume = TrainingState.readFor(config.resumeFrom());
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
             if (resume == null) {
                 LOG.log(Level.INFO, "{0} has no training state: fine-tuning its weights from epoch 0",
                         config.resumeFrom());
@@ -63,5 +69,15 @@ public final class TrainingRun {
             model = ClcrecModel.load(best, content, mc.device(), mc.deviceIndex(), mc.numThreads());
         }
         return new Outcome(model, result);
+    }
+
+    /** A checkpoint resumed on another dataset would train silently on the wrong users or warm/cold split. */
+    private static void checkSameShape(java.nio.file.Path checkpoint, ModelConfig stored, ModelConfig data) {
+        if (stored.numUser() != data.numUser() || stored.numItem() != data.numItem()
+                || stored.numWarmItem() != data.numWarmItem()) {
+            throw new IllegalArgumentException(checkpoint + " was trained for " + stored.numUser() + " users and "
+                    + stored.numItem() + " items (" + stored.numWarmItem() + " warm), but the dataset has "
+                    + data.numUser() + " and " + data.numItem() + " (" + data.numWarmItem() + " warm)");
+        }
     }
 }

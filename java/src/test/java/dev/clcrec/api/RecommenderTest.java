@@ -107,6 +107,8 @@ class RecommenderTest {
         List<Integer> coldRows = cold.stream().map(r -> (int) (r.item() - from)).toList();
         List<Integer> freshRows = fresh.stream().map(Recommendation::item).filter(r -> !data.train().contains(3, (int) (r + from))).toList();
         assertEquals(coldRows, freshRows.subList(0, Math.min(freshRows.size(), coldRows.size())));
+        // k is checked as recommend checks it, instead of silently giving nothing
+        assertThrows(IllegalArgumentException.class, () -> rec.recommendNewItems(3, emb, 0));
     }
 
     @Test

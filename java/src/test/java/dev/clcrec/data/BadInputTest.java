@@ -104,6 +104,13 @@ class BadInputTest {
     }
 
     @Test
+    void emptyFeatureMatrixNamesItsFile() throws IOException {
+        Path d = copy(BUNDLED);
+        NpyWriter.writeFloats(d.resolve("feat_v.npy"), new float[0], 1000, 0);
+        assertMessage(openFails(d), "feat_v.npy", "cols must be positive");
+    }
+
+    @Test
     void featureWidthDiffersFromManifest() throws IOException {
         Path d = copy(BUNDLED);
         NpyWriter.writeFloats(d.resolve("feat_a.npy"), new float[1000 * 31], 1000, 31);

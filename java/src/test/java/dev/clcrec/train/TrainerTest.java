@@ -78,6 +78,18 @@ class TrainerTest {
     }
 
     @Test
+    void resumeOnAnotherWarmColdSplitIsRefused(@TempDir Path dir) throws Exception {
+        try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false);
+             Dataset other = SyntheticData.create(60, 80, 50, 4, 8, 2, false)) {
+            TrainingRun.execute(d, d.content(), config(1, dir, null, 100), TrainingListener.NONE).model().close();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TrainingRun.execute(other, other.content(), config(2, dir, dir.resolve("last.ckpt"), 100),
+                            TrainingListener.NONE));
+            assertTrue(e.getMessage().contains("(60 warm)") && e.getMessage().contains("(50 warm)"), e.getMessage());
+        }
+    }
+
+    @Test
     void nonFiniteLossStopsAndKeepsTheCheckpoint(@TempDir Path dir) throws Exception {
         try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false)) {
             RunConfig base = config(3, dir, null, 100);

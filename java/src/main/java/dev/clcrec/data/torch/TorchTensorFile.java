@@ -1,6 +1,7 @@
 package dev.clcrec.data.torch;
 
 import dev.clcrec.data.DatasetFormatException;
+import dev.clcrec.data.FeatureLoading;
 import dev.clcrec.data.pickle.PickleWhitelist;
 import dev.clcrec.data.pickle.PickleValues;
 import dev.clcrec.data.pickle.RestrictedUnpickler;
@@ -55,12 +56,16 @@ public final class TorchTensorFile {
                         + "' is compressed; expected STORED as torch.save writes");
             }
             long numel = t.storage().numel();
-            if (data.size() < numel * Float.BYTES) {
+            if (numel < 0 || Math.min(data.size(), data.compressedSize()) < numel * Float.BYTES) {
                 throw new DatasetFormatException(file + ": storage entry '" + data.name() + "' has " + data.size()
                         + " bytes, expected " + numel * Float.BYTES + " for " + numel + " floats");
             }
             long rows = t.size()[0];
             long cols = t.size()[1];
+            if (rows <= 0 || cols <= 0) {
+                throw new DatasetFormatException(file + ": tensor of size " + rows + "x" + cols
+                        + ", expected at least one item and one feature");
+            }
             long last = t.offset() + (rows - 1) * t.stride()[0] + (cols - 1) * t.stride()[1];
             if (t.offset() < 0 || t.stride()[0] < 0 || t.stride()[1] < 0 || rows > 0 && cols > 0 && last >= numel) {
                 throw new DatasetFormatException(file + ": tensor view (offset " + t.offset() + ", size "
@@ -70,7 +75,8 @@ public final class TorchTensorFile {
             MemorySegment storage = ch.map(FileChannel.MapMode.READ_ONLY, data.dataOffset(), numel * Float.BYTES, arena);
             boolean contiguous = t.stride()[1] == 1 && t.stride()[0] == cols;
             if (contiguous && storage.address() % Float.BYTES == 0) {
-                return new FeatureMatrix(name, storage.asSlice(t.offset() * Float.BYTES, rows * cols * Float.BYTES), rows, cols);
+                return FeatureLoading.feature(file, name,
+                        storage.asSlice(t.offset() * Float.BYTES, rows * cols * Float.BYTES), rows, cols);
             }
             MemorySegment out = arena.allocate(rows * cols * Float.BYTES, 64);
             for (long r = 0; r < rows; r++) {
@@ -80,7 +86,7 @@ public final class TorchTensorFile {
                             storage.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, k));
                 }
             }
-            return new FeatureMatrix(name, out, rows, cols);
+            return FeatureLoading.feature(file, name, out, rows, cols);
         } catch (NoSuchFileException e) {
             throw new DatasetFormatException(file + ": missing file");
         } catch (IOException e) {

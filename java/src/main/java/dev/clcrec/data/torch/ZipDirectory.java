@@ -26,7 +26,19 @@ public record ZipDirectory(Path file, Map<String, Entry> entries) {
     private static final int CENTRAL = 0x02014b50;
     private static final int LOCAL = 0x04034b50;
 
+    /**
+     * Reads the directory. A corrupt archive (lengths or offsets pointing outside the file or the
+     * directory) fails with a DatasetFormatException naming the file, never an index error.
+     */
     public static ZipDirectory read(Path file, FileChannel ch) throws IOException {
+        try {
+            return readDirectory(file, ch);
+        } catch (IndexOutOfBoundsException | java.nio.BufferUnderflowException | IllegalArgumentException e) {
+            throw new DatasetFormatException(file + ": corrupt zip archive (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static ZipDirectory readDirectory(Path file, FileChannel ch) throws IOException {
         long size = ch.size();
         int tail = (int) Math.min(size, 22 + 65535);
         ByteBuffer end = read(ch, size - tail, tail);
