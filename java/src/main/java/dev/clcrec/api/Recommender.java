@@ -106,7 +106,11 @@ public final class Recommender implements AutoCloseable {
         }
     }
 
-    /** The underlying model (shared; do not close it). */
+    /**
+     * The underlying model (shared; do not close it). For reading: the Recommender caches the user
+     * embeddings for {@link #recommendNewItems} when it is built, so a model changed through this
+     * handle afterwards (training, setting parameters) needs a new Recommender.
+     */
     public ClcrecModel model() {
         return model;
     }
