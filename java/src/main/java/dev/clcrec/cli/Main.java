@@ -20,8 +20,14 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true"); // the plot is drawn off-screen, never in a window
         LogSetup.configure();
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(args, out, err);
+        out.flush(); // System.exit does not flush a PrintWriter's buffer
+        err.flush();
+        System.exit(code);
     }
 
     /** Runs the command line with the given streams and returns the exit code (0 ok, 1 failure, 2 usage). */

@@ -14,6 +14,7 @@ import dev.clcrec.train.ResultsTable;
 import dev.clcrec.train.RunConfig;
 import dev.clcrec.train.StopReason;
 import dev.clcrec.train.TrainingPlot;
+import dev.clcrec.train.TrainingResult;
 import dev.clcrec.train.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,15 +50,30 @@ final class TrainReport {
                 String title = result.best() == null ? "" : "best epoch " + result.best().epoch() + " of "
                         + result.history().size() + " (selected on val Recall@" + k + ", all items)";
                 out.print(ResultsTable.compare(title, table));
+                out.flush();
             }
             Path json = outDir.resolve(prefix + jsonName);
             ResultsFiles.writeJson(json, settings, result, base);
             ResultsFiles.writeCsv(outDir.resolve(prefix + "epochs.csv"), result.history());
-            TrainingPlot.writePng(outDir.resolve(prefix + "training.png"), result.history(), k);
-            out.printf("wrote %s, %s, %s; best model: %s%n", json, outDir.resolve(prefix + "epochs.csv"),
-                    outDir.resolve(prefix + "training.png"), config.options().bestCheckpoint());
+            Path png = outDir.resolve(prefix + "training.png");
+            String plotted = writePlot(out, png, result, k) ? ", " + png : "";
+            out.printf("wrote %s, %s%s; best model: %s%n", json, outDir.resolve(prefix + "epochs.csv"), plotted,
+                    config.options().bestCheckpoint());
             out.flush();
             return result.reason() != StopReason.NON_FINITE_LOSS;
+        }
+    }
+
+    // The plot is a convenience: a machine without fonts or without java.desktop (a trimmed runtime)
+    // cannot draw it, and that must not cost the user the results already computed.
+    private static boolean writePlot(PrintWriter out, Path png, TrainingResult result, int k) {
+        try {
+            TrainingPlot.writePng(png, result.history(), k);
+            return true;
+        } catch (RuntimeException | LinkageError | InternalError e) {
+            out.printf("warning: could not draw %s (%s); the results above and the JSON/CSV files are complete%n",
+                    png, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return false;
         }
     }
 
