@@ -4,7 +4,9 @@ import dev.clcrec.data.Dataset;
 import dev.clcrec.data.Datasets;
 import dev.clcrec.engine.Device;
 import dev.clcrec.engine.ModelConfig;
+import dev.clcrec.sampling.NegativeSampler;
 import dev.clcrec.sampling.SamplingConfig;
+import dev.clcrec.train.DatasetViews;
 import dev.clcrec.train.RunConfig;
 import dev.clcrec.train.TrainOptions;
 import java.nio.file.Files;
@@ -58,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Dataset data = Datasets.open(dir)) {
             ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withLrLambda(0.5).withTempValue(2.0).withRegWeight(REG_WEIGHT)
                     .withLearningRate(learningRate).withDevice(Device.AUTO).withNumThreads(threads).withSeed(seed);
-            int neg = Math.min(numNeg, maxNegatives(data));
+            int neg = Math.min(numNeg, NegativeSampler.fewestCandidates(data.numWarmItem(), DatasetViews.sets(data.train())));
             if (neg < numNeg) {
                 spec.commandLine().getOut().printf("num_neg lowered to %d: some user has only that many warm items left%n", neg);
             }
@@ -81,24 +83,5 @@ final class DemoCommand implements Callable<Integer> {
             return TrainReport.run(spec.commandLine().getOut(), data, data.content(), config, out, "", "results.json",
                     settings, true) ? 0 : 1;
         }
-    }
-
-    // The smallest number of warm items any user has not trained on: more negatives cannot be distinct.
-    private static int maxNegatives(Dataset data) {
-        int min = Integer.MAX_VALUE;
-        var train = data.train();
-        for (int u = 0; u < data.numUser(); u++) {
-            if (train.rowLength(u) == 0) {
-                continue;
-            }
-            int warmSeen = 0;
-            for (int j : train.row(u)) {
-                if (j < data.numWarmItem()) {
-                    warmSeen++;
-                }
-            }
-            min = Math.min(min, data.numWarmItem() - warmSeen);
-        }
-        return min;
     }
 }

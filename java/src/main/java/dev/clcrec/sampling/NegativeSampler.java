@@ -48,6 +48,20 @@ public final class NegativeSampler {
         }
     }
 
+    /**
+     * The largest num_neg every user with excluded items can be served: the fewest warm items any
+     * such user has left to draw from (Integer.MAX_VALUE when no user has any).
+     */
+    public static int fewestCandidates(int numWarm, ItemSets excluded) {
+        int fewest = Integer.MAX_VALUE;
+        for (int u = 0; u < excluded.numRows(); u++) {
+            if (excluded.rowEnd(u) > excluded.rowStart(u)) {
+                fewest = Math.min(fewest, numWarm - excluded.countBelow(u, numWarm));
+            }
+        }
+        return fewest;
+    }
+
     public int numNeg() {
         return numNeg;
     }

@@ -135,4 +135,12 @@ class NegativeSamplerTest {
         assertArrayEquals(new int[] {0, 1, 5, 9}, u.columns());
         assertThrows(IllegalArgumentException.class, () -> new ItemSets(new long[] {0, 2}, new int[] {3, 3}));
     }
+
+    @Test
+    void fewestCandidatesIsTheTightestUsersWarmItemsLeft() {
+        // numWarm 5; user 0 holds warm 0, 1 and cold 6 (3 left); user 1 nothing (ignored); user 2 warm 0..3 (1 left).
+        ItemSets sets = new ItemSets(new long[] {0, 3, 3, 7}, new int[] {0, 1, 6, 0, 1, 2, 3});
+        assertEquals(1, NegativeSampler.fewestCandidates(5, sets));
+        assertEquals(Integer.MAX_VALUE, NegativeSampler.fewestCandidates(5, new ItemSets(new long[] {0, 0}, new int[0])));
+    }
 }
