@@ -32,6 +32,14 @@ public final class Evaluator implements AutoCloseable {
     private final int[] users;
     private final Arena arena;
     private final MemorySegment masks;
+    private final List<Block> blocks;
+
+    /**
+     * One top-K call's inputs, built once: the users and their excluded training items never change
+     * between evaluations, so every epoch reuses them instead of rebuilding them.
+     */
+    private record Block(int start, int size, MemorySegment users, MemorySegment excludeOffsets,
+                         MemorySegment excludeItems) {}
 
     /**
      * @param numItem items (warm first, then cold)
@@ -66,6 +74,34 @@ public final class Evaluator implements AutoCloseable {
             masks.set(ValueLayout.JAVA_BYTE, (long) numItem + j, (byte) (cold ? 1 : 0));
             masks.set(ValueLayout.JAVA_BYTE, 2L * numItem + j, (byte) (cold ? 0 : 1));
         }
+        this.blocks = buildBlocks();
+    }
+
+    private List<Block> buildBlocks() {
+        List<Block> out = new ArrayList<>();
+        int[] cols = train.columns();
+        for (int start = 0; start < users.length; start += blockSize) {
+            int n = Math.min(blockSize, users.length - start);
+            MemorySegment userSeg = arena.allocate(ValueLayout.JAVA_LONG, n);
+            MemorySegment offsets = arena.allocate(ValueLayout.JAVA_LONG, n + 1L);
+            long total = 0;
+            for (int b = 0; b < n; b++) {
+                int u = users[start + b];
+                userSeg.setAtIndex(ValueLayout.JAVA_LONG, b, u);
+                total += train.rowEnd(u) - train.rowStart(u);
+                offsets.setAtIndex(ValueLayout.JAVA_LONG, b + 1, total);
+            }
+            MemorySegment excluded = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, total));
+            long p = 0;
+            for (int b = 0; b < n; b++) {
+                int u = users[start + b];
+                for (int q = train.rowStart(u); q < train.rowEnd(u); q++) {
+                    excluded.setAtIndex(ValueLayout.JAVA_LONG, p++, cols[q]);
+                }
+            }
+            out.add(new Block(start, n, userSeg, offsets, excluded));
+        }
+        return List.copyOf(out);
     }
 
     private static Map<Split, Map<Setting, ItemSets>> copy(Map<Split, Map<Setting, ItemSets>> in, int numUser) {
@@ -120,29 +156,13 @@ public final class Evaluator implements AutoCloseable {
             m.keySet().forEach(s -> a.put(s, new MetricAccumulator(ks)));
             acc.put(split, a);
         });
-        int[] cols = train.columns();
-        for (int start = 0; start < users.length; start += blockSize) {
-            int n = Math.min(blockSize, users.length - start);
+        for (Block blk : blocks) {
+            int start = blk.start();
+            int n = blk.size();
             try (Arena block = Arena.ofConfined()) {
-                MemorySegment userSeg = block.allocate(ValueLayout.JAVA_LONG, n);
-                MemorySegment offsets = block.allocate(ValueLayout.JAVA_LONG, n + 1L);
-                long total = 0;
-                for (int b = 0; b < n; b++) {
-                    int u = users[start + b];
-                    userSeg.setAtIndex(ValueLayout.JAVA_LONG, b, u);
-                    total += train.rowEnd(u) - train.rowStart(u);
-                    offsets.setAtIndex(ValueLayout.JAVA_LONG, b + 1, total);
-                }
-                MemorySegment excluded = block.allocate(ValueLayout.JAVA_LONG, Math.max(1, total));
-                long p = 0;
-                for (int b = 0; b < n; b++) {
-                    int u = users[start + b];
-                    for (int q = train.rowStart(u); q < train.rowEnd(u); q++) {
-                        excluded.setAtIndex(ValueLayout.JAVA_LONG, p++, cols[q]);
-                    }
-                }
                 MemorySegment out = block.allocate(ValueLayout.JAVA_LONG, (long) MASK_ORDER.length * n * maxK);
-                ranker.topK(userSeg, n, offsets, excluded, masks, MASK_ORDER.length, maxK, out);
+                ranker.topK(blk.users(), n, blk.excludeOffsets(), blk.excludeItems(), masks, MASK_ORDER.length, maxK,
+                        out);
                 long[] ranked = out.toArray(ValueLayout.JAVA_LONG);
                 for (int m = 0; m < MASK_ORDER.length; m++) {
                     Setting setting = MASK_ORDER[m];
