@@ -14,6 +14,7 @@
 #include "clcrec.h"
 #include "clcrec_module.h"
 #include "content_features.h"
+#include "contrastive_loss.h"
 #include "dense_adam.h"
 #include "ranking.h"
 
@@ -61,10 +62,20 @@ class Model {
   void load(const std::string& path);
 
  private:
-  struct Losses {
-    torch::Tensor total, re, ui, reg, mat;
+  // The forward half of a step: the encoder run on the batch's distinct items (with autograd
+  // history when grad mode is on, so that its parameters' gradients come from its small graph)
+  // and the loss evaluated on that output, detached.
+  struct StepForward {
+    torch::Tensor encoded;  // D x d, with history
+    std::unique_ptr<ContrastiveLoss> loss;
   };
-  Losses forward(const Batch& batch) const;
+  StepForward forward(const Batch& batch) const;
+  // Leaves d loss / d parameter in every trainable parameter's grad(); the id table's in
+  // id_gradient_, a dense buffer reused across steps.
+  void compute_gradients(const StepForward& step);
+  // Refuses a non-finite loss or gradient (parameters and Adam state untouched), else steps.
+  clcrec_step_result apply_gradients(const LossValues& losses);
+  void clear_gradients();
   // Encoder input rows for the given items (host list and device tensor).
   torch::Tensor content_rows(const std::vector<int64_t>& items, const torch::Tensor& items_device) const;
   torch::Tensor all_content() const;
@@ -76,7 +87,6 @@ class Model {
   void invalidate_representation();
   torch::Tensor parameter(const std::string& name) const;
   void refresh_frozen_words();
-  static clcrec_step_result to_result(const Losses& losses);
   std::unique_ptr<DenseAdam> make_optimizer() const;
 
   mutable std::shared_mutex mutex_;
@@ -92,6 +102,7 @@ class Model {
   torch::Tensor content_;
   ClcrecModule module_{nullptr};
   std::unique_ptr<DenseAdam> optimizer_;
+  torch::Tensor id_gradient_;  // same shape as the id table; allocated on the first step
   int64_t steps_ = 0;
   mutable std::mutex representation_mutex_;  // guards representation_ among shared readers
   mutable torch::Tensor representation_;
