@@ -19,6 +19,8 @@
 
 namespace clcrec {
 
+struct OpenCheckpoint;  // checkpoint.h
+
 // Raw content as the C API receives it (already validated).
 struct ContentInput {
   int64_t num_rows = 0;
@@ -59,8 +61,11 @@ class Model {
 
   void save(const std::string& path) const;
   void load(const std::string& path);
+  // Loads a checkpoint held in memory; label names it in errors.
+  void load(const char* data, size_t size, const std::string& label);
 
  private:
+  void load_locked(std::unique_ptr<OpenCheckpoint> checkpoint, const std::string& path);
   struct Losses {
     torch::Tensor total, re, ui, reg, mat;
   };
