@@ -70,6 +70,8 @@ final class EmbedItemsCommand implements Callable<Integer> {
                 }
                 FeatureMatrix fm = file.toString().endsWith(".csv") ? CsvFeatures.read(file, t.name(), arena)
                         : FeatureLoading.matrix(file, t.name(), arena);
+                // named here, by file, row and column, rather than by the engine's argument index
+                dev.clcrec.data.FeatureChecks.checkFinite(file.toString(), fm.data(), fm.rows(), fm.cols());
                 if (fm.cols() != t.cols()) {
                     throw new ParameterException(spec.commandLine(), file + ": " + fm.cols() + " columns, but modality '"
                             + t.name() + "' has " + t.cols());

@@ -21,7 +21,7 @@ public final class InputFiles {
         try {
             a = Files.readAttributes(file, BasicFileAttributes.class); // follows links: a link to a file is fine
         } catch (NoSuchFileException e) {
-            throw new DatasetFormatException(file + ": file not found");
+            throw new DatasetFormatException(file + ": missing file");
         } catch (IOException e) {
             throw new DatasetFormatException(file + ": cannot read: " + e.getMessage(), e);
         }

@@ -116,7 +116,7 @@ public final class CheckpointFile {
         byte[] archiveSha = new byte[32];
         byte[] headerSha = new byte[32];
         h.get(stateSha).get(archiveSha).get(headerSha);
-        if (!Arrays.equals(headerSha, sha256(all.asSlice(0, HEADER_BYTES - 32).asByteBuffer()))) {
+        if (!Arrays.equals(headerSha, sha256(all.asSlice(0, HEADER_BYTES - 32)))) {
             throw corrupt(file, "header checksum mismatch (the file is damaged)");
         }
         if (version != FORMAT_VERSION) {
@@ -129,10 +129,10 @@ public final class CheckpointFile {
         }
         MemorySegment state = all.asSlice(HEADER_BYTES, stateLen);
         MemorySegment archive = all.asSlice(HEADER_BYTES + stateLen, archiveLen);
-        if (!Arrays.equals(stateSha, sha256(state.asByteBuffer()))) {
+        if (!Arrays.equals(stateSha, sha256(state))) {
             throw corrupt(file, "training state checksum mismatch (the file is damaged)");
         }
-        if (!Arrays.equals(archiveSha, sha256(archive.asByteBuffer()))) {
+        if (!Arrays.equals(archiveSha, sha256(archive))) {
             throw corrupt(file, "model checksum mismatch (the file is damaged)");
         }
         return new Verified(file, archive, stateLen == 0 ? null : state.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
@@ -215,6 +215,18 @@ public final class CheckpointFile {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException ignored) {
             // best effort
+        }
+    }
+
+    static byte[] sha256(MemorySegment data) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            for (long at = 0; at < data.byteSize(); at += 1L << 30) { // a ByteBuffer holds < 2 GiB
+                d.update(data.asSlice(at, Math.min(1L << 30, data.byteSize() - at)).asByteBuffer());
+            }
+            return d.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
     }
 

@@ -36,7 +36,11 @@ public final class ManifestFiles {
         try {
             m = mapper().readValue(file.toFile(), Manifest.class);
         } catch (JacksonException e) {
-            throw new DatasetFormatException(file + ": malformed manifest: " + e.getOriginalMessage(), e);
+            String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException jm && !jm.getPath().isEmpty()
+                    ? "field '" + jm.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                            : String.valueOf(r.getIndex())).collect(java.util.stream.Collectors.joining(".")) + "': "
+                    : "";
+            throw new DatasetFormatException(file + ": malformed manifest: " + field + e.getOriginalMessage(), e);
         } catch (IOException e) {
             if (e instanceof NoSuchFileException || e instanceof java.io.FileNotFoundException) {
                 throw new DatasetFormatException(file + ": missing file");
