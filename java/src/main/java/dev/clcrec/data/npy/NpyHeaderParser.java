@@ -118,14 +118,20 @@ final class NpyHeaderParser {
                 break;
             }
             int start = pos;
-            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+            while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
                 pos++;
             }
             if (start == pos) {
                 throw error("expected a non-negative integer in the shape");
             }
             // numpy may write Python 2 longs as 12L
-            long d = Long.parseLong(text.substring(start, pos));
+            long d;
+            try {
+                d = Long.parseLong(text.substring(start, pos));
+            } catch (NumberFormatException tooLarge) {
+                throw error("shape dimension " + text.substring(start, Math.min(pos, start + 40))
+                        + " does not fit in 64 bits");
+            }
             if (pos < text.length() && text.charAt(pos) == 'L') {
                 pos++;
             }
