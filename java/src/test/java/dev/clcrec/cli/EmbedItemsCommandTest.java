@@ -112,6 +112,37 @@ class EmbedItemsCommandTest {
     }
 
     @Test
+    void nanInTheNewItemsFeaturesNamesFileRowAndColumn() throws Exception {
+        Path ckpt = tmp.resolve("model.ckpt");
+        StringBuilder args = new StringBuilder();
+        Path poisoned = null;
+        try (Dataset data = Datasets.open(Path.of("test-data"))) {
+            ModelConfig config = ModelConfig.defaults(data.numUser(), data.numItem(), data.numWarmItem())
+                    .withDimE(8).withHiddenDim(16).withDevice(Device.CPU).withNumThreads(1).withSeed(5);
+            try (ClcrecModel model = ClcrecModel.create(config, data.content())) {
+                model.save(ckpt);
+            }
+            for (FeatureMatrix m : data.content().modalities()) {
+                float[] rows = m.data().asSlice(0, ROWS * m.cols() * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+                Path file = tmp.resolve("nan_" + m.name() + ".npy");
+                if (poisoned == null) {
+                    rows[(int) (2 * m.cols() + 7)] = Float.NaN;
+                    poisoned = file;
+                }
+                NpyWriter.writeFloats(file, rows, ROWS, m.cols());
+                args.append(args.isEmpty() ? "" : ",").append(m.name()).append('=').append(file);
+            }
+        }
+        StringWriter stderr = new StringWriter();
+        int code = Main.run(new String[] {"embed-items", "--data_path", "test-data", "--model", ckpt.toString(),
+                "--features", args.toString(), "--threads", "1", "--no-cuda", "-o", tmp.resolve("o.npy").toString()},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(stderr, true));
+        assertEquals(1, code);
+        assertTrue(stderr.toString().contains(poisoned.toString()) && stderr.toString().contains("row 2, column 7"),
+                stderr.toString());
+    }
+
+    @Test
     void wordsForAModelWithoutWordTextAreRefused() {
         StringWriter err = new StringWriter();
         int code = Main.run(new String[] {"embed-items", "--data_path", "test-data", "--model", "missing.ckpt",
