@@ -83,8 +83,9 @@ public final class RssSoak {
     }
 
     /**
-     * RSS includes the Java heap, which G1 grows in steps as it sees fit; RSS minus the committed
-     * heap is what the engine and the JVM's own native memory hold, where a native leak would show.
+     * RSS includes the Java heap, which G1 grows in steps as it sees fit, so a step in RSS that
+     * coincides with a step in committed heap is the JVM's, not the engine's. (Committed heap is not
+     * all resident, so the difference column is only a trend indicator and can be negative.)
      */
     private static void print(String phase, long count) throws IOException {
         double rss = rssKib() / 1024.0;
