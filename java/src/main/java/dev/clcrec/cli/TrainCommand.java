@@ -116,8 +116,17 @@ final class TrainCommand implements Callable<Integer> {
             ContentFeatures content = ContentSelection.select(data.content(), hasV, hasA, hasT);
             RunConfig config = runConfig();
             Map<String, Object> settings = settings(dir);
-            return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile, settings,
-                    baselines) ? 0 : 1;
+            try {
+                return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile,
+                        settings, baselines) ? 0 : 1;
+            } catch (dev.clcrec.engine.ClcrecException e) {
+                if (e.status() != dev.clcrec.engine.ClcrecException.OUT_OF_MEMORY) {
+                    throw e;
+                }
+                // The engine cannot know which flag sized the allocation; these are the ones that do.
+                throw new IllegalStateException(e.getMessage() + "; the model and its batches are sized by --dim_E "
+                        + dimE + ", --batch_size " + batchSize + " and --num_neg " + numNeg + ": try smaller values", e);
+            }
         }
     }
 
