@@ -74,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--no-cuda", description = "Train on the CPU even if a GPU is available.")
     boolean noCuda;
-    @Option(names = "--PATH_weight_load", description = "Checkpoint to resume from (continues exactly when its .state.json is beside it).")
+    @Option(names = "--PATH_weight_load", description = "Checkpoint to resume from (continues exactly from a checkpoint that train wrote).")
     Path weightLoad;
     @Option(names = "--PATH_weight_save", description = "Where the best model is saved (default: <out>/best.ckpt).")
     Path weightSave;
@@ -110,13 +110,51 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkFlags();
         Path dir = DataPaths.resolve(spec, dataPath);
         try (Dataset data = Datasets.open(dir)) {
             ContentFeatures content = ContentSelection.select(data.content(), hasV, hasA, hasT);
             RunConfig config = runConfig();
             Map<String, Object> settings = settings(dir);
-            return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile, settings,
-                    baselines) ? 0 : 1;
+            try {
+                return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile,
+                        settings, baselines) ? 0 : 1;
+            } catch (dev.clcrec.engine.ClcrecException e) {
+                if (e.status() != dev.clcrec.engine.ClcrecException.OUT_OF_MEMORY) {
+                    throw e;
+                }
+                // The engine cannot know which flag sized the allocation; these are the ones that do.
+                throw new IllegalStateException(e.getMessage() + "; the model and its batches are sized by --dim_E "
+                        + dimE + ", --batch_size " + batchSize + " and --num_neg " + numNeg + ": try smaller values", e);
+            }
+        }
+    }
+
+    /** Every flag's range, before anything is read (each error names its flag). */
+    void checkFlags() {
+        FlagChecks c = new FlagChecks(spec);
+        c.positiveFinite("--l_r", learningRate)
+                .nonNegativeFinite("--reg_weight", regWeight)
+                .intRange("--num_workers", numWorkers, 0, FlagChecks.MAX_WORKERS)
+                .intRange("--num_neg", numNeg, 1, FlagChecks.MAX_NUM_NEG)
+                .unitInterval("--lr_lambda", lrLambda)
+                .positiveFinite("--temp_value", tempValue)
+                .unitInterval("--num_sample", numSample)
+                .intRange("--batch_size", batchSize, 1, FlagChecks.MAX_BATCH_SIZE)
+                .intRange("--dim_E", dimE, 1, FlagChecks.MAX_DIM_E)
+                .intRange("--topK", topK, 1, FlagChecks.MAX_K)
+                .intRange("--step", step, 1, Integer.MAX_VALUE)
+                .intRange("--num_epoch", numEpoch, 1, Integer.MAX_VALUE)
+                .intRange("--threads", threads, 0, FlagChecks.MAX_THREADS)
+                .intRange("--patience", patience, 1, Integer.MAX_VALUE)
+                .eachInRange("--ks", ks, 1, FlagChecks.MAX_K)
+                .nonNegativeFinite("--max-minutes", maxMinutes)
+                .fileNameIn("--save_file", saveFile, out, false)
+                .fileNameIn("--prefix", prefix, out, true);
+        long rows = (long) batchSize * (1 + numNeg);
+        if (rows > FlagChecks.MAX_STEP_ROWS) {
+            throw c.fail("--batch_size " + batchSize + " x (1 + --num_neg " + numNeg + ")", "= " + rows,
+                    "rows per step, more than " + FlagChecks.MAX_STEP_ROWS);
         }
     }
 
