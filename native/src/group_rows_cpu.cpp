@@ -51,13 +51,16 @@ Dots row_dots(const float* x, const float* c, float nc, const float* u, const fl
   return out;
 }
 
-float dot(const float* a, const float* b, int64_t d) {
+// sum_j term(j) in kLanes partial sums, added up in lane order (for d <= kLanes exactly the
+// sequential sum, so small dimensions round as a plain loop does).
+template <typename Term>
+float lane_sum(int64_t d, Term term) {
   float acc[kLanes] = {};
   int64_t j = 0;
   for (; j + kLanes <= d; j += kLanes) {
-    for (int l = 0; l < kLanes; ++l) acc[l] += a[j + l] * b[j + l];
+    for (int l = 0; l < kLanes; ++l) acc[l] += term(j + l);
   }
-  for (; j < d; ++j) acc[0] += a[j] * b[j];
+  for (; j < d; ++j) acc[0] += term(j);
   float out = 0;
   for (int l = 0; l < kLanes; ++l) out += acc[l];
   return out;
@@ -175,9 +178,8 @@ GroupRowGradients group_row_gradients(const GroupRows& in, const GroupRowCoeffic
       const float pn = p.positive_norm[b], pnc = std::max(pn, kNormEps);
       float radial = 0;
       if (pn >= kNormEps) {
-        float s = 0;
-        for (int64_t j = 0; j < d; ++j) s += -anchor_grad[j] * px[j] / (pnc * pnc);
-        radial = s / pn;
+        const float pnc2 = pnc * pnc;
+        radial = lane_sum(d, [&](int64_t j) { return -anchor_grad[j] * px[j] / pnc2; }) / pn;
       }
       for (int64_t j = 0; j < d; ++j) positive_grad[j] = anchor_grad[j] / pnc + px[j] * radial;
 
@@ -194,9 +196,8 @@ GroupRowGradients group_row_gradients(const GroupRows& in, const GroupRowCoeffic
         const float cn = p.encoded_norm[p.inverse[r]], cnc = std::max(cn, kNormEps);
         float c_radial = 0;
         if (cn >= kNormEps && re[r] != 0.0f) {
-          float s = 0;
-          for (int64_t j = 0; j < d; ++j) s += -(re[r] * a[j]) * c[j] / (cnc * cnc);
-          c_radial = s / cn;
+          const float cnc2 = cnc * cnc, w = re[r];
+          c_radial = lane_sum(d, [&](int64_t j) { return -(w * a[j]) * c[j] / cnc2; }) / cn;
         }
         float* grad = acc + p.inverse[r] * d;
         for (int64_t j = 0; j < d; ++j) {
