@@ -5,6 +5,7 @@ import dev.clcrec.data.Datasets;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.engine.Device;
 import dev.clcrec.engine.ModelConfig;
+import dev.clcrec.eval.SelectionCriterion;
 import dev.clcrec.sampling.SamplingConfig;
 import dev.clcrec.train.RunConfig;
 import dev.clcrec.train.TrainOptions;
@@ -107,6 +108,17 @@ final class TrainCommand implements Callable<Integer> {
     double maxMinutes;
     @Option(names = "--baselines", description = "Also evaluate the content-only and random baselines.")
     boolean baselines;
+    @Option(names = "--select-on", paramLabel = "SPLIT:SETTING:METRIC@K",
+            description = {"What the best epoch maximises: model selection, the stopping rule, the best checkpoint "
+                    + "and the results table follow it, e.g. val:cold:ndcg@20 (default: val:all:recall@<topK>, "
+                    + "the reference's rule). Metrics: precision, recall, ndcg, hit; K is added to --ks."})
+    String selectOn;
+    @Option(names = "--runs", description = "Train N times with seeds seed..seed+N-1 and report mean ± std "
+            + "(default ${DEFAULT-VALUE}).", defaultValue = "1")
+    int runs;
+    @Option(names = "--parallel", description = "With --runs: trainings at once, at most the cores "
+            + "(default ${DEFAULT-VALUE}).", defaultValue = "1")
+    int parallel;
 
     @Override
     public Integer call() throws Exception {
@@ -115,21 +127,55 @@ final class TrainCommand implements Callable<Integer> {
             ContentFeatures content = ContentSelection.select(data.content(), hasV, hasA, hasT);
             RunConfig config = runConfig();
             Map<String, Object> settings = settings(dir);
+            if (runs > 1) {
+                return RepeatedReport.run(spec.commandLine().getOut(), data, content, config, runs, parallel, out,
+                        prefix + saveFile, settings) ? 0 : 1;
+            }
             return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile, settings,
                     baselines) ? 0 : 1;
         }
     }
 
     RunConfig runConfig() {
+        checkRuns();
         Device dev = parseDevice();
         ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withTempValue(tempValue).withLrLambda(lrLambda)
                 .withRegWeight(regWeight).withLearningRate(learningRate).withDevice(dev).withNumThreads(threads)
                 .withTrainWordEmbedding(!frozenWords).withSeed(seed);
         SamplingConfig sampling = new SamplingConfig(batchSize, numNeg, numSample, seed, numWorkers, referenceNegatives);
         Path best = weightSave != null ? weightSave : out.resolve(prefix + "best.ckpt");
-        TrainOptions options = new TrainOptions(numEpoch, patience, topK, best, out.resolve(prefix + "last.ckpt"),
-                maxMinutes * 60);
+        TrainOptions options = new TrainOptions(numEpoch, patience, selection(), best,
+                out.resolve(prefix + "last.ckpt"), maxMinutes * 60);
         return new RunConfig(model, sampling, options, ks, step, weightLoad);
+    }
+
+    SelectionCriterion selection() {
+        if (selectOn == null) {
+            if (topK < 1) {
+                throw new ParameterException(spec.commandLine(), "--topK must be >= 1, got " + topK);
+            }
+            return SelectionCriterion.reference(topK);
+        }
+        try {
+            return SelectionCriterion.parse(selectOn);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--select-on " + e.getMessage());
+        }
+    }
+
+    private void checkRuns() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (runs < 1) {
+            throw new ParameterException(spec.commandLine(), "--runs must be >= 1, got " + runs);
+        }
+        if (parallel < 1 || parallel > Math.min(runs, cores)) {
+            throw new ParameterException(spec.commandLine(), "--parallel must be between 1 and min(--runs, "
+                    + cores + " cores) = " + Math.min(runs, cores) + ", got " + parallel);
+        }
+        if (runs > 1 && weightLoad != null) {
+            throw new ParameterException(spec.commandLine(), "--runs > 1 trains from scratch; it cannot be combined "
+                    + "with --PATH_weight_load");
+        }
     }
 
     private Device parseDevice() {
@@ -167,6 +213,8 @@ final class TrainCommand implements Callable<Integer> {
         s.put("patience", patience);
         s.put("reference_negatives", referenceNegatives);
         s.put("frozen_words", frozenWords);
+        s.put("select_on", selection().toString());
+        s.put("runs", runs);
         return s;
     }
 }
