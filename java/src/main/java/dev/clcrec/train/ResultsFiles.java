@@ -95,8 +95,8 @@ public final class ResultsFiles {
                     for (SettingMetrics m : cols) {
                         for (int k : m.atK().keySet()) {
                             MetricValues v = r.eval().get(m.split(), m.setting()).at(k);
-                            w.write(String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%.6f", v.precision(), v.recall(), v.ndcg(),
-                                    v.hit()));
+                            // full precision: selection compares exact values, and so can a reader of this file
+                            w.write("," + v.precision() + "," + v.recall() + "," + v.ndcg() + "," + v.hit());
                         }
                     }
                     w.write('\n');
