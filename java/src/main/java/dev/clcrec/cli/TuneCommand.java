@@ -167,8 +167,10 @@ final class TuneCommand implements Callable<Integer> {
     private TrainCommand parseTrain() {
         TrainCommand t = new TrainCommand();
         CommandLine cl = new CommandLine(t);
+        List<String> args = new ArrayList<>(trainArgs);
+        args.add("--select-on=" + selectOn); // so the trials evaluate the cutoffs train @best.args will
         try {
-            cl.parseArgs(trainArgs.toArray(String[]::new));
+            cl.parseArgs(args.toArray(String[]::new));
         } catch (ParameterException e) {
             throw new ParameterException(spec.commandLine(), "train flag: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.clcrec.tune;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -72,9 +73,15 @@ public record Leaderboard(int formatVersion, Map<String, Object> search, List<Tr
             throw new IllegalArgumentException(file + ": leaderboard format " + l.formatVersion()
                     + " is not the supported " + FORMAT_VERSION);
         }
-        var asMap = new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {};
-        Map<String, Object> want = JSON.convertValue(search, asMap);
-        Map<String, Object> have = JSON.convertValue(l.search(), asMap);
+        // compared as parsed JSON text, so a long written and read back as an int still matches
+        JsonNode want;
+        JsonNode have;
+        try {
+            want = JSON.readTree(JSON.writeValueAsString(search));
+            have = JSON.readTree(JSON.writeValueAsString(l.search()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         if (!want.equals(have)) {
             throw new IllegalArgumentException(file + " is the leaderboard of another search (" + have
                     + "); this one is " + want + ". Use another --out or the same settings to resume");
