@@ -73,37 +73,44 @@ public final class ResultsFiles {
     public static void writeCsv(Path file, List<EpochRecord> history) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                w.write("epoch,loss,loss_re,loss_ui,reg,mat,steps,train_s,sampler_wait_s,native_step_s,eval_s");
-                if (history.isEmpty()) {
-                    w.write('\n');
-                    return;
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            writeCsvTo(tmp, history);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeCsvTo(Path file, List<EpochRecord> history) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("epoch,loss,loss_re,loss_ui,reg,mat,steps,train_s,sampler_wait_s,native_step_s,eval_s");
+            if (history.isEmpty()) {
+                w.write('\n');
+                return;
+            }
+            List<SettingMetrics> cols = history.getFirst().eval().entries();
+            for (SettingMetrics m : cols) {
+                for (int k : m.atK().keySet()) {
+                    String p = name(m.split(), m.setting());
+                    w.write(String.format(Locale.ROOT, ",%s_precision@%d,%s_recall@%d,%s_ndcg@%d,%s_hit@%d", p, k, p, k,
+                            p, k, p, k));
                 }
-                List<SettingMetrics> cols = history.getFirst().eval().entries();
+            }
+            w.write('\n');
+            for (EpochRecord r : history) {
+                w.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%.3f,%.3f,%.3f,%.3f", r.epoch(),
+                        r.loss(), r.lossRe(), r.lossUi(), r.reg(), r.mat(), r.steps(), r.trainSeconds(),
+                        r.samplerWaitSeconds(), r.nativeStepSeconds(), r.evalSeconds()));
                 for (SettingMetrics m : cols) {
                     for (int k : m.atK().keySet()) {
-                        String p = name(m.split(), m.setting());
-                        w.write(String.format(Locale.ROOT, ",%s_precision@%d,%s_recall@%d,%s_ndcg@%d,%s_hit@%d", p, k, p, k,
-                                p, k, p, k));
+                        MetricValues v = r.eval().get(m.split(), m.setting()).at(k);
+                        // full precision: selection compares exact values, and so can a reader of this file
+                        w.write("," + v.precision() + "," + v.recall() + "," + v.ndcg() + "," + v.hit());
                     }
                 }
                 w.write('\n');
-                for (EpochRecord r : history) {
-                    w.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%.3f,%.3f,%.3f,%.3f", r.epoch(),
-                            r.loss(), r.lossRe(), r.lossUi(), r.reg(), r.mat(), r.steps(), r.trainSeconds(),
-                            r.samplerWaitSeconds(), r.nativeStepSeconds(), r.evalSeconds()));
-                    for (SettingMetrics m : cols) {
-                        for (int k : m.atK().keySet()) {
-                            MetricValues v = r.eval().get(m.split(), m.setting()).at(k);
-                            // full precision: selection compares exact values, and so can a reader of this file
-                            w.write("," + v.precision() + "," + v.recall() + "," + v.ndcg() + "," + v.hit());
-                        }
-                    }
-                    w.write('\n');
-                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
