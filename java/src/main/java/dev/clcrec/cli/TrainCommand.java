@@ -63,7 +63,8 @@ final class TrainCommand implements Callable<Integer> {
     int batchSize;
     @Option(names = "--dim_E", description = "Embedding width (default ${DEFAULT-VALUE}).", defaultValue = "64")
     int dimE;
-    @Option(names = "--topK", description = "K of the reported metrics and of model selection (default ${DEFAULT-VALUE}).",
+    @Option(names = "--topK",
+            description = "K of the reported metrics and, without --select-on, of model selection (default ${DEFAULT-VALUE}).",
             defaultValue = "10")
     int topK;
     @Option(names = "--step", description = "Users per ranking block in evaluation (default ${DEFAULT-VALUE}).",
@@ -88,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     // ---- our own ----
     @Option(names = "--threads", description = "LibTorch threads; 0 = all cores (default ${DEFAULT-VALUE}).", defaultValue = "0")
     int threads;
-    @Option(names = "--patience", description = "Epochs without a better val Recall@topK before stopping (reference: 7).",
+    @Option(names = "--patience", description = "Epochs without a better --select-on value before stopping (reference: 7).",
             defaultValue = "7")
     int patience;
     @Option(names = "--ks", split = ",", description = "Extra cutoffs to evaluate, e.g. 10,20 (topK is always included).",
