@@ -5,7 +5,7 @@
 # then the best configuration trains over seeds 1..3. Beside them the benchmark defaults
 # (BENCHMARKS' real-MovieLens flags) train over seeds 1..3.
 # Training is shortened for a shared 2-core machine: --batch_size 1024 (3x fewer encoder rows per
-# pair), 8 epochs, one LibTorch thread per training; all jobs use the same. With --patience equal to
+# pair), 6 epochs, one LibTorch thread per training; all jobs use the same. With --patience equal to
 # --num_epoch the stopping rule never fires, so the defaults' trainings are the same under either
 # rule: they run once (selecting on val:cold:recall@10) and the val:all:recall@10 choice is read
 # from each run's full-precision epochs.csv (the epoch `train --select-on val:all:recall@10` picks,
@@ -13,26 +13,27 @@
 #   scripts/bench-selection.sh OUT_DIR [MINUTES]     (logs: OUT_DIR/*.log)
 set -euo pipefail
 out=${1:?usage: bench-selection.sh OUT_DIR [MINUTES]}
-minutes=${2:-15}
+minutes=${2:-12}
 root=$(cd "$(dirname "$0")/.." && pwd)
 clcrec="$root/scripts/clcrec"
 data="$out/dslabs/prepared"
 mkdir -p "$out"
 [ -d "$data" ] || "$root/scripts/dslabs-movielens.sh" "$out/dslabs" > "$out/prepare.log" 2>&1
-common=(--data_path "$data" --num_epoch 8 --patience 8 --batch_size 1024 --ks 10,20 --seed 1)
+common=(--data_path "$data" --num_epoch 6 --patience 6 --batch_size 1024 --ks 10,20 --seed 1)
 defaults=(--l_r 0.003 --num_neg 64 --lr_lambda 0.5 --temp_value 2 --reg_weight 0.1 --dim_E 32 --num_sample 0.5)
 # num_neg and dim_E are kept to sizes whose epochs fit the budget; the rest is the default space
 cat > "$out/space.json" <<'JSON'
 {"l_r": {"log_uniform": [0.0003, 0.03]}, "num_neg": {"choice": [32, 64, 128]}, "dim_E": {"choice": [32, 64]}}
 JSON
 tuned() { # criterion name
-  "$clcrec" tune --trials 40 --minutes "$minutes" --threads 1 --select-on "$1" --space "$out/space.json" \
+  "$clcrec" tune --trials 40 --minutes "$minutes" --threads 1 --min-epochs 1 --eta 3 --select-on "$1" \
+    --space "$out/space.json" \
     --out "$out/tune-$2" "${common[@]}"
-  "$clcrec" train "@$out/tune-$2/best.args" --runs 3 --parallel 2 --out "$out/best-$2"
+  "$clcrec" train "@$out/tune-$2/best.args" --runs 3 --parallel 3 --out "$out/best-$2"
 }
 (tuned val:cold:recall@10 cold > "$out/tuned-cold.log" 2>&1) &
 (tuned val:all:recall@10 all > "$out/tuned-all.log" 2>&1) &
-("$clcrec" train "${common[@]}" "${defaults[@]}" --threads 1 --select-on val:cold:recall@10 --runs 3 --parallel 2 \
+("$clcrec" train "${common[@]}" "${defaults[@]}" --threads 1 --select-on val:cold:recall@10 --runs 3 --parallel 3 \
    --out "$out/defaults" > "$out/defaults.log" 2>&1) &
 wait
 # the defaults under val:all:recall@10: per seed, the first epoch with the largest val_all_recall@10
