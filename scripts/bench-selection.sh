@@ -5,7 +5,8 @@
 # then the best configuration trains over seeds 1..3. Beside them the benchmark defaults
 # (BENCHMARKS' real-MovieLens flags) train over seeds 1..3.
 # Training is shortened for a shared 2-core machine: --batch_size 1024 (3x fewer encoder rows per
-# pair), 6 epochs, one LibTorch thread per training; all jobs use the same. With --patience equal to
+# pair), 6 epochs, one LibTorch thread per training, two of the three seeds at a time; all jobs use
+# the same. With --patience equal to
 # --num_epoch the stopping rule never fires, so the defaults' trainings are the same under either
 # rule: they run once (selecting on val:cold:recall@10) and the val:all:recall@10 choice is read
 # from each run's full-precision epochs.csv (the epoch `train --select-on val:all:recall@10` picks,
@@ -29,11 +30,11 @@ tuned() { # criterion name
   "$clcrec" tune --trials 40 --minutes "$minutes" --threads 1 --min-epochs 1 --eta 3 --select-on "$1" \
     --space "$out/space.json" \
     --out "$out/tune-$2" "${common[@]}"
-  "$clcrec" train "@$out/tune-$2/best.args" --runs 3 --parallel 3 --out "$out/best-$2"
+  "$clcrec" train "@$out/tune-$2/best.args" --runs 3 --parallel 2 --out "$out/best-$2"
 }
 (tuned val:cold:recall@10 cold > "$out/tuned-cold.log" 2>&1) &
 (tuned val:all:recall@10 all > "$out/tuned-all.log" 2>&1) &
-("$clcrec" train "${common[@]}" "${defaults[@]}" --threads 1 --select-on val:cold:recall@10 --runs 3 --parallel 3 \
+("$clcrec" train "${common[@]}" "${defaults[@]}" --threads 1 --select-on val:cold:recall@10 --runs 3 --parallel 2 \
    --out "$out/defaults" > "$out/defaults.log" 2>&1) &
 wait
 # the defaults under val:all:recall@10: per seed, the first epoch with the largest val_all_recall@10
