@@ -41,6 +41,11 @@ public final class TunePlot {
                     .yAxisTitle(valueName).build();
             chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             chart.getStyler().setXAxisLogarithmic(p.logScale());
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+            chart.getStyler().setYAxisDecimalPattern("0.0000");
+            if (!p.logScale()) {
+                chart.getStyler().setXAxisDecimalPattern("0.###");
+            }
             boolean any = false;
             for (TrialStatus st : new TrialStatus[] {TrialStatus.COMPLETED, TrialStatus.PRUNED}) {
                 List<Double> x = new ArrayList<>();
