@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  * Seeded random search over a {@link SearchSpace} with {@link SuccessiveHalving} stopping poor
  * trials, a budget in trials and minutes, and trials in parallel. Each finished trial goes to the
  * {@link Leaderboard} on disk at once, so a killed search resumes where it was: finished trials are
- * kept, unfinished ones are run again (same values, same seed). Only validation metrics are kept.
+ * kept, unfinished ones and those cut by the time budget are run again (same values, same seed).
+ * Only validation metrics are kept.
  */
 public final class HyperparameterSearch {
     private static final System.Logger LOG = System.getLogger(HyperparameterSearch.class.getName());
@@ -122,10 +123,14 @@ public final class HyperparameterSearch {
             throws InterruptedException {
         Leaderboard board = Leaderboard.openOrCreate(s.outDir(), s.describe(), s.space(), s.seed());
         SuccessiveHalving halving = new SuccessiveHalving(s.minEpochs(), s.eta());
+        // A trial cut by an earlier session's time budget says nothing about its values: run it again.
         for (Trial t : board.trials()) {
-            halving.replay(t.curve());
+            if (t.status() != TrialStatus.TIME_LIMIT) {
+                halving.replay(t.curve());
+            }
         }
-        Set<Integer> done = board.trials().stream().map(Trial::index).collect(Collectors.toSet());
+        Set<Integer> done = board.trials().stream().filter(t -> t.status() != TrialStatus.TIME_LIMIT)
+                .map(Trial::index).collect(Collectors.toSet());
         if (!done.isEmpty()) {
             LOG.log(Level.INFO, "resuming the search in {0}: {1} trials already on its leaderboard", s.outDir(),
                     done.size());

@@ -37,8 +37,10 @@ public record Leaderboard(int formatVersion, Map<String, Object> search, List<Tr
         trials = List.copyOf(trials);
     }
 
+    /** This leaderboard with {@code t} in it, replacing an earlier entry of the same index (a re-run cut trial). */
     public Leaderboard with(Trial t) {
         List<Trial> all = new ArrayList<>(trials);
+        all.removeIf(x -> x.index() == t.index());
         all.add(t);
         all.sort(Comparator.comparingInt(Trial::index));
         return new Leaderboard(formatVersion, search, all);

@@ -101,4 +101,25 @@ class SelectionRuleTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void resumingUnderAnotherCriterionIsRefused(@TempDir Path dir) throws Exception {
+        ModelConfig m = ModelConfig.defaults(1, 1, 1).withDimE(8).withHiddenDim(16).withDevice(Device.CPU)
+                .withNumThreads(1).withSeed(5);
+        SamplingConfig s = new SamplingConfig(32, 8, 0.5, 5, 1, false);
+        SelectionCriterion cold = SelectionCriterion.parse("val:cold:ndcg@5");
+        RunConfig first = new RunConfig(m, s, new TrainOptions(1, 7, cold, null, dir.resolve("last.ckpt"), 0),
+                new int[] {5}, 50, null);
+        TrainingRun.execute(data, data.content(), first, TrainingListener.NONE).model().close();
+        RunConfig other = new RunConfig(m, s, new TrainOptions(2, 7, SelectionCriterion.parse("val:all:ndcg@5"), null,
+                dir.resolve("last.ckpt"), 0), new int[] {5}, 50, dir.resolve("last.ckpt"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingRun.execute(data, data.content(), other, TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("val:cold:ndcg@5") && e.getMessage().contains("--select-on"), e.getMessage());
+        RunConfig same = new RunConfig(m, s, new TrainOptions(2, 7, cold, null, dir.resolve("last.ckpt"), 0),
+                new int[] {5}, 50, dir.resolve("last.ckpt"));
+        TrainingRun.Outcome o = TrainingRun.execute(data, data.content(), same, TrainingListener.NONE);
+        o.model().close();
+        assertEquals(2, o.result().history().size(), "the same criterion resumes");
+    }
 }
