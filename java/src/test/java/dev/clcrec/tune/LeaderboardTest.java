@@ -35,7 +35,7 @@ class LeaderboardTest {
         assertEquals(2, b.best().orElseThrow().index(), "pruned and cut trials never win");
         b.write(dir, "val:cold:recall@10");
         Leaderboard back = Leaderboard.openOrCreate(dir, search(9), SPACE, 9);
-        assertEquals(b, back);
+        assertEquals(b.trials(), back.trials(), "every trial reads back as written");
         // a re-run trial replaces its earlier entry
         Leaderboard rerun = back.with(trial(3, TrialStatus.COMPLETED, 0.4));
         assertEquals(4, rerun.trials().size());
