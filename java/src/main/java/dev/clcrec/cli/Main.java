@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code clcrec} command line: the only place that prints. */
 @Command(name = "clcrec", mixinStandardHelpOptions = true, version = "clcrec 0.1.0",
         description = "CLCRec cold-start recommender (LibTorch engine, Java front end).",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, RecommendCommand.class, EmbedItemsCommand.class,
+        subcommands = {TrainCommand.class, TuneCommand.class, EvaluateCommand.class, RecommendCommand.class,
+                EmbedItemsCommand.class,
                 dev.clcrec.data.prepare.PrepareCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -5,6 +5,7 @@ import dev.clcrec.data.Datasets;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.engine.Device;
 import dev.clcrec.engine.ModelConfig;
+import dev.clcrec.eval.SelectionCriterion;
 import dev.clcrec.sampling.SamplingConfig;
 import dev.clcrec.train.RunConfig;
 import dev.clcrec.train.TrainOptions;
@@ -62,7 +63,8 @@ final class TrainCommand implements Callable<Integer> {
     int batchSize;
     @Option(names = "--dim_E", description = "Embedding width (default ${DEFAULT-VALUE}).", defaultValue = "64")
     int dimE;
-    @Option(names = "--topK", description = "K of the reported metrics and of model selection (default ${DEFAULT-VALUE}).",
+    @Option(names = "--topK",
+            description = "K of the reported metrics and, without --select-on, of model selection (default ${DEFAULT-VALUE}).",
             defaultValue = "10")
     int topK;
     @Option(names = "--step", description = "Users per ranking block in evaluation (default ${DEFAULT-VALUE}).",
@@ -87,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     // ---- our own ----
     @Option(names = "--threads", description = "LibTorch threads; 0 = all cores (default ${DEFAULT-VALUE}).", defaultValue = "0")
     int threads;
-    @Option(names = "--patience", description = "Epochs without a better val Recall@topK before stopping (reference: 7).",
+    @Option(names = "--patience", description = "Epochs without a better --select-on value before stopping (reference: 7).",
             defaultValue = "7")
     int patience;
     @Option(names = "--ks", split = ",", description = "Extra cutoffs to evaluate, e.g. 10,20 (topK is always included).",
@@ -107,6 +109,17 @@ final class TrainCommand implements Callable<Integer> {
     double maxMinutes;
     @Option(names = "--baselines", description = "Also evaluate the content-only and random baselines.")
     boolean baselines;
+    @Option(names = "--select-on", paramLabel = "SPLIT:SETTING:METRIC@K",
+            description = {"What the best epoch maximises: model selection, the stopping rule, the best checkpoint "
+                    + "and the results table follow it, e.g. val:cold:ndcg@20 (default: val:all:recall@<topK>, "
+                    + "the reference's rule). Metrics: precision, recall, ndcg, hit; K is added to --ks."})
+    String selectOn;
+    @Option(names = "--runs", description = "Train N times with seeds seed..seed+N-1 and report mean ± std "
+            + "(default ${DEFAULT-VALUE}).", defaultValue = "1")
+    int runs;
+    @Option(names = "--parallel", description = "With --runs: trainings at once, at most the cores "
+            + "(default ${DEFAULT-VALUE}).", defaultValue = "1")
+    int parallel;
 
     @Override
     public Integer call() throws Exception {
@@ -117,6 +130,10 @@ final class TrainCommand implements Callable<Integer> {
             RunConfig config = runConfig();
             Map<String, Object> settings = settings(dir);
             try {
+                if (runs > 1) {
+                    return RepeatedReport.run(spec.commandLine().getOut(), data, content, config, runs, parallel, out,
+                            prefix + saveFile, settings) ? 0 : 1;
+                }
                 return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile,
                         settings, baselines) ? 0 : 1;
             } catch (dev.clcrec.engine.ClcrecException e) {
@@ -159,15 +176,45 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     RunConfig runConfig() {
+        checkRuns();
         Device dev = parseDevice();
         ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withTempValue(tempValue).withLrLambda(lrLambda)
                 .withRegWeight(regWeight).withLearningRate(learningRate).withDevice(dev).withNumThreads(threads)
                 .withTrainWordEmbedding(!frozenWords).withSeed(seed);
         SamplingConfig sampling = new SamplingConfig(batchSize, numNeg, numSample, seed, numWorkers, referenceNegatives);
         Path best = weightSave != null ? weightSave : out.resolve(prefix + "best.ckpt");
-        TrainOptions options = new TrainOptions(numEpoch, patience, topK, best, out.resolve(prefix + "last.ckpt"),
-                maxMinutes * 60);
+        TrainOptions options = new TrainOptions(numEpoch, patience, selection(), best,
+                out.resolve(prefix + "last.ckpt"), maxMinutes * 60);
         return new RunConfig(model, sampling, options, ks, step, weightLoad);
+    }
+
+    SelectionCriterion selection() {
+        if (selectOn == null) {
+            if (topK < 1) {
+                throw new ParameterException(spec.commandLine(), "--topK must be >= 1, got " + topK);
+            }
+            return SelectionCriterion.reference(topK);
+        }
+        try {
+            return SelectionCriterion.parse(selectOn);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--select-on " + e.getMessage());
+        }
+    }
+
+    private void checkRuns() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (runs < 1) {
+            throw new ParameterException(spec.commandLine(), "--runs must be >= 1, got " + runs);
+        }
+        if (parallel < 1 || parallel > Math.min(runs, cores)) {
+            throw new ParameterException(spec.commandLine(), "--parallel must be between 1 and min(--runs, "
+                    + cores + " cores) = " + Math.min(runs, cores) + ", got " + parallel);
+        }
+        if (runs > 1 && weightLoad != null) {
+            throw new ParameterException(spec.commandLine(), "--runs > 1 trains from scratch; it cannot be combined "
+                    + "with --PATH_weight_load");
+        }
     }
 
     private Device parseDevice() {
@@ -205,6 +252,8 @@ final class TrainCommand implements Callable<Integer> {
         s.put("patience", patience);
         s.put("reference_negatives", referenceNegatives);
         s.put("frozen_words", frozenWords);
+        s.put("select_on", selection().toString());
+        s.put("runs", runs);
         return s;
     }
 }

@@ -65,12 +65,12 @@ final class TrainReport {
             table.putAll(base);
             if (!table.isEmpty()) {
                 String title = result.best() == null ? "" : "best epoch " + result.best().epoch() + " of "
-                        + result.history().size() + " (selected on val Recall@" + k + ", all items)";
+                        + result.history().size() + " (selected on " + config.options().selection().describe() + ")";
                 out.print(ResultsTable.compare(title, table));
                 out.flush();
             }
             Path json = outDir.resolve(prefix + jsonName);
-            ResultsFiles.writeJson(json, settings, result, base);
+            ResultsFiles.writeJson(json, settings, config.options().selection(), result, base);
             ResultsFiles.writeCsv(outDir.resolve(prefix + "epochs.csv"), result.history());
             Path png = outDir.resolve(prefix + "training.png");
             String plotted = writePlot(out, png, result, k) ? ", " + png : "";
@@ -84,7 +84,7 @@ final class TrainReport {
 
     // The plot is a convenience: a machine without fonts or without java.desktop (a trimmed runtime)
     // cannot draw it, and that must not cost the user the results already computed.
-    private static boolean writePlot(PrintWriter out, Path png, TrainingResult result, int k) {
+    static boolean writePlot(PrintWriter out, Path png, TrainingResult result, int k) {
         try {
             TrainingPlot.writePng(png, result.history(), k);
             return true;

@@ -19,8 +19,13 @@ public record EvalResult(List<SettingMetrics> entries) {
         throw new IllegalArgumentException("no result for " + split + "/" + setting);
     }
 
-    /** The model-selection criterion: validation Recall@K in the all setting. */
+    /** The reference's model-selection criterion: validation Recall@K in the all setting. */
     public double selectionRecall(int k) {
         return get(Split.VAL, Setting.ALL).at(k).recall();
+    }
+
+    /** The value of a model-selection criterion. */
+    public double selectionValue(SelectionCriterion criterion) {
+        return criterion.value(this);
     }
 }

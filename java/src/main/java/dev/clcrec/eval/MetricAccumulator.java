@@ -6,11 +6,12 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Sums Precision, Recall and NDCG at several cutoffs over users, from each user's ranked list and
- * held-out items, with the reference's formulas:
+ * Sums Precision, Recall, NDCG and Hit at several cutoffs over users, from each user's ranked list
+ * and held-out items, with the reference's formulas:
  * Precision@K = hits / K; Recall@K = hits / #positives;
  * NDCG@K = sum over hits at 0-based rank i of 1/log2(i+2), divided by the same sum over the first
- * min(#positives, K) ranks.
+ * min(#positives, K) ranks; Hit@K = 1 when the top K hold at least one positive, else 0 (so its
+ * average is the share of users with a hit).
  *
  * <p>Not thread-safe; merge per-thread accumulators with {@link #addAll}.
  */
@@ -19,6 +20,7 @@ public final class MetricAccumulator {
     private final double[] precision;
     private final double[] recall;
     private final double[] ndcg;
+    private final long[] hitUsers;
     private long users;
 
     /** @param ks cutoffs, each >= 1 */
@@ -35,6 +37,7 @@ public final class MetricAccumulator {
         this.precision = new double[ks.length];
         this.recall = new double[ks.length];
         this.ndcg = new double[ks.length];
+        this.hitUsers = new long[ks.length];
     }
 
     /**
@@ -70,6 +73,9 @@ public final class MetricAccumulator {
             precision[c] += (double) hits / k;
             recall[c] += (double) hits / numPos;
             ndcg[c] += dcg / idcg;
+            if (hits > 0) {
+                hitUsers[c]++;
+            }
         }
     }
 
@@ -82,6 +88,7 @@ public final class MetricAccumulator {
             precision[c] += other.precision[c];
             recall[c] += other.recall[c];
             ndcg[c] += other.ndcg[c];
+            hitUsers[c] += other.hitUsers[c];
         }
         users += other.users;
     }
@@ -95,7 +102,7 @@ public final class MetricAccumulator {
         TreeMap<Integer, MetricValues> out = new TreeMap<>();
         for (int c = 0; c < ks.length; c++) {
             double n = Math.max(1, users);
-            out.put(ks[c], new MetricValues(precision[c] / n, recall[c] / n, ndcg[c] / n));
+            out.put(ks[c], new MetricValues(precision[c] / n, recall[c] / n, ndcg[c] / n, hitUsers[c] / n));
         }
         return Collections.unmodifiableSortedMap(out);
     }

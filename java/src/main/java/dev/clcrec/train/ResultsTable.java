@@ -12,7 +12,7 @@ import java.util.Map;
 public final class ResultsTable {
     private ResultsTable() {}
 
-    /** One row per split and setting, columns Precision/Recall/NDCG at every K. */
+    /** One row per split and setting, columns Precision/Recall/NDCG/Hit at every K. */
     public static String of(String title, EvalResult r) {
         Map<String, EvalResult> one = new LinkedHashMap<>();
         one.put("", r);
@@ -35,7 +35,7 @@ public final class ResultsTable {
         }
         header.append(String.format(Locale.ROOT, "%-5s %-5s %6s", "split", "items", "users"));
         for (int k : ks) {
-            header.append(String.format(Locale.ROOT, "  %9s %9s %9s", "P@" + k, "R@" + k, "NDCG@" + k));
+            header.append(String.format(Locale.ROOT, "  %9s %9s %9s %9s", "P@" + k, "R@" + k, "NDCG@" + k, "Hit@" + k));
         }
         sb.append(header).append('\n').append("-".repeat(header.length())).append('\n');
         for (Map.Entry<String, EvalResult> e : results.entrySet()) {
@@ -53,7 +53,8 @@ public final class ResultsTable {
                             setting.name().toLowerCase(Locale.ROOT), m.get().usersCounted()));
                     for (int k : ks) {
                         MetricValues v = m.get().at(k);
-                        sb.append(String.format(Locale.ROOT, "  %9.5f %9.5f %9.5f", v.precision(), v.recall(), v.ndcg()));
+                        sb.append(String.format(Locale.ROOT, "  %9.5f %9.5f %9.5f %9.5f", v.precision(), v.recall(), v.ndcg(),
+                                v.hit()));
                     }
                     sb.append('\n');
                 }

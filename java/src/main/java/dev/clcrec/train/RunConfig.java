@@ -29,4 +29,24 @@ public record RunConfig(ModelConfig model, SamplingConfig sampling, TrainOptions
     public int[] ks() {
         return ks.clone();
     }
+
+    public RunConfig withModel(ModelConfig m) {
+        return new RunConfig(m, sampling, options, ks, evalBlock, resumeFrom);
+    }
+
+    public RunConfig withSampling(SamplingConfig s) {
+        return new RunConfig(model, s, options, ks, evalBlock, resumeFrom);
+    }
+
+    /** The evaluated cutoffs grow to include the new options' selection cutoff. */
+    public RunConfig withOptions(TrainOptions o) {
+        return new RunConfig(model, sampling, o, ks, evalBlock, resumeFrom);
+    }
+
+    /** Initialisation and sampling both seeded with {@code seed}, as --seed does. */
+    public RunConfig withSeed(long seed) {
+        SamplingConfig s = sampling;
+        return new RunConfig(model.withSeed(seed), new SamplingConfig(s.batchSize(), s.numNeg(), s.numSample(), seed,
+                s.numWorkers(), s.referenceNegatives()), options, ks, evalBlock, resumeFrom);
+    }
 }

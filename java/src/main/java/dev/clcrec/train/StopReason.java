@@ -9,5 +9,7 @@ public enum StopReason {
     /** The time limit passed (checked between epochs). */
     TIME_LIMIT,
     /** A step produced a NaN or infinite loss; the parameters are those of the last good step. */
-    NON_FINITE_LOSS
+    NON_FINITE_LOSS,
+    /** The listener stopped a trial whose selection value fell behind others' (hyper-parameter search). */
+    PRUNED
 }

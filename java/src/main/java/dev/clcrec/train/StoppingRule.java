@@ -1,9 +1,10 @@
 package dev.clcrec.train;
 
 /**
- * The reference's model selection: keep the epoch with the best validation Recall@K (all setting)
- * and stop at the {@code patience}-th consecutive epoch without a strictly better one (7 in the
- * reference). Mutable; owned by one training loop.
+ * The reference's model selection: keep the epoch with the best value of the selection criterion
+ * (the reference's is validation Recall@K, all setting; see {@code --select-on}) and stop at the
+ * {@code patience}-th consecutive epoch without a strictly better one (7 in the reference). Mutable;
+ * owned by one training loop.
  */
 public final class StoppingRule {
     private final int patience;
@@ -26,10 +27,10 @@ public final class StoppingRule {
         this.epochsWithoutImprovement = epochsWithoutImprovement;
     }
 
-    /** Records an epoch's validation recall; true when it is a new best. */
-    public boolean record(long epoch, double valRecall) {
-        if (valRecall > bestRecall) {
-            bestRecall = valRecall;
+    /** Records an epoch's selection value; true when it is a new best. */
+    public boolean record(long epoch, double value) {
+        if (value > bestRecall) {
+            bestRecall = value;
             bestEpoch = epoch;
             epochsWithoutImprovement = 0;
             return true;
@@ -43,6 +44,7 @@ public final class StoppingRule {
     }
 
     public int patience() { return patience; }
+    /** Best selection value so far (the name is the reference's, whose criterion is a recall). */
     public double bestRecall() { return bestRecall; }
     /** Best epoch so far, -1 before the first. */
     public long bestEpoch() { return bestEpoch; }

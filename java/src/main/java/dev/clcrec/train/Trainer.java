@@ -17,8 +17,9 @@ import java.util.Locale;
 
 /**
  * The CLCRec training loop: epochs of sampled batches fed to the native step, an evaluation of
- * every split after each epoch, model selection on validation Recall@K (all setting), the
- * reference's stopping rule, checkpoints that carry their training state for exact resumption.
+ * every split after each epoch, model selection on a chosen criterion (the reference's: validation
+ * Recall@K, all setting), the reference's stopping rule on that criterion, checkpoints that carry their
+ * training state for exact resumption.
  *
  * <p>Not thread-safe; one run at a time. The model is trained in place.
  */
@@ -64,6 +65,7 @@ public final class Trainer {
                 throw new IllegalArgumentException("the checkpoint was trained with " + resume.samplingKey()
                         + " but this run uses " + key + "; use the same flags to resume");
             }
+            checkSameSelection(resume);
             rule = new StoppingRule(options.patience(), resume.bestRecall(), resume.bestEpoch(),
                     resume.epochsWithoutImprovement());
             history.addAll(resume.history());
@@ -75,7 +77,7 @@ public final class Trainer {
             while (true) {
                 if (rule.shouldStop()) {
                     return finish(history, rule, StopReason.NO_IMPROVEMENT, "stopped after " + rule.patience()
-                            + " epochs without a better validation Recall@" + options.selectionK());
+                            + " epochs without a better " + options.selection().describe());
                 }
                 if (epoch >= options.numEpoch()) {
                     return finish(history, rule, StopReason.EPOCH_LIMIT, "reached num_epoch=" + options.numEpoch());
@@ -95,10 +97,12 @@ public final class Trainer {
                     return finish(history, rule, StopReason.NON_FINITE_LOSS, e.getMessage()
                             + "; training stopped (try a lower --l_r)" + where);
                 }
-                boolean improved = rule.record(epoch, record.eval().selectionRecall(options.selectionK()));
+                double value = options.selection().value(record.eval());
+                boolean improved = rule.record(epoch, value);
                 history.add(record);
                 TrainingState state = new TrainingState(TrainingState.FORMAT_VERSION, epoch + 1, key,
-                        rule.bestRecall(), rule.bestEpoch(), rule.epochsWithoutImprovement(), model.stepCount(), history);
+                        rule.bestRecall(), rule.bestEpoch(), rule.epochsWithoutImprovement(), model.stepCount(), history,
+                        options.selection().toString());
                 if (improved && options.bestCheckpoint() != null) {
                     save(options.bestCheckpoint(), state);
                 }
@@ -106,12 +110,30 @@ public final class Trainer {
                     save(options.lastCheckpoint(), state);
                 }
                 LOG.log(Level.INFO, String.format(Locale.ROOT,
-                        "epoch %d: loss %.5f, val Recall@%d %.5f%s (train %.1fs, eval %.1fs)", epoch, record.loss(),
-                        options.selectionK(), record.eval().selectionRecall(options.selectionK()),
+                        "epoch %d: loss %.5f, %s %.5f%s (train %.1fs, eval %.1fs)", epoch, record.loss(),
+                        options.selection().describe(), value,
                         improved ? " (best)" : "", record.trainSeconds(), record.evalSeconds()));
                 listener.onEpoch(record, improved);
+                String prune = listener.stopAfter(record, rule.bestRecall());
+                if (prune != null) {
+                    return finish(history, rule, StopReason.PRUNED, prune);
+                }
                 epoch++;
             }
+        }
+    }
+
+    /** Resuming under another criterion would compare its values with the other's best. */
+    private void checkSameSelection(TrainingState resume) {
+        String stored = resume.selection();
+        String wanted = options.selection().toString();
+        boolean same = stored == null
+                ? options.selection().equals(dev.clcrec.eval.SelectionCriterion.reference(options.selectionK()))
+                : stored.equals(wanted);
+        if (!same) {
+            throw new IllegalArgumentException("the checkpoint was trained selecting on "
+                    + (stored == null ? "val:all:recall" : stored) + " but this run selects on " + wanted
+                    + "; use the same --select-on to resume");
         }
     }
 

@@ -11,5 +11,13 @@ public interface TrainingListener {
     /** An epoch finished and was evaluated; {@code improved}: it is the new best. */
     default void onEpoch(EpochRecord record, boolean improved) {}
 
+    /**
+     * After {@link #onEpoch}: a reason to stop training now (the search's early stopping of poor
+     * trials), or null to go on. {@code bestValue} is the best selection value so far.
+     */
+    default String stopAfter(EpochRecord record, double bestValue) {
+        return null;
+    }
+
     TrainingListener NONE = new TrainingListener() {};
 }

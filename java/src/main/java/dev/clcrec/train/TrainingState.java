@@ -15,9 +15,13 @@ import java.util.List;
  *
  * @param nextEpoch the epoch training continues with
  * @param samplingKey seed and sampling settings; a resume with different ones is refused
+ * @param bestRecall the best value of the selection criterion so far
+ * @param selection the selection criterion ({@code val:all:recall@10}); null in states written
+ *                  before it was recorded, which always selected on validation Recall over all items
  */
 public record TrainingState(int formatVersion, long nextEpoch, String samplingKey, double bestRecall, long bestEpoch,
-                            int epochsWithoutImprovement, long stepCount, List<EpochRecord> history) {
+                            int epochsWithoutImprovement, long stepCount, List<EpochRecord> history,
+                            String selection) {
     public static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

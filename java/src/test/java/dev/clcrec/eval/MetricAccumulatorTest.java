@@ -40,6 +40,29 @@ class MetricAccumulatorTest {
     }
 
     @Test
+    void hitIsTheShareOfUsersWithAtLeastOneHit() {
+        // four users, cutoffs 1 and 3:
+        //  u0 ranked 5,6,7 positives {7}    -> hit@1 0, hit@3 1
+        //  u1 ranked 2,8,9 positives {2,9}  -> hit@1 1, hit@3 1 (two hits still count once)
+        //  u2 ranked 1,4,-1 positives {3}   -> 0, 0
+        //  u3 ranked 4,3,2 positives {}     -> not counted
+        MetricAccumulator a = new MetricAccumulator(new int[] {1, 3});
+        a.add(new long[] {5, 6, 7}, 0, 3, new int[] {7}, 0, 1);
+        a.add(new long[] {2, 8, 9}, 0, 3, new int[] {2, 9}, 0, 2);
+        a.add(new long[] {1, 4, -1}, 0, 3, new int[] {3}, 0, 1);
+        a.add(new long[] {4, 3, 2}, 0, 3, new int[] {}, 0, 0);
+        assertEquals(1.0 / 3, a.averages().get(1).hit(), 1e-12);
+        assertEquals(2.0 / 3, a.averages().get(3).hit(), 1e-12);
+        // merging sums the users with a hit, not the averages
+        MetricAccumulator b = new MetricAccumulator(new int[] {1, 3});
+        b.add(new long[] {3, 1, 2}, 0, 3, new int[] {3}, 0, 1);
+        a.addAll(b);
+        assertEquals(2.0 / 4, a.averages().get(1).hit(), 1e-12);
+        assertEquals(3.0 / 4, a.averages().get(3).hit(), 1e-12);
+        assertEquals(a.averages().get(3).hit(), a.averages().get(3).get(Metric.HIT));
+    }
+
+    @Test
     void badCutoffsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new MetricAccumulator(new int[] {0}));
         MetricAccumulator a = new MetricAccumulator(new int[] {5});
