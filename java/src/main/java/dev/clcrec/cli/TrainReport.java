@@ -1,5 +1,6 @@
 package dev.clcrec.cli;
 
+import dev.clcrec.api.Recommender;
 import dev.clcrec.data.Dataset;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.eval.ContentBaseline;
@@ -15,7 +16,6 @@ import dev.clcrec.train.RunConfig;
 import dev.clcrec.train.StopReason;
 import dev.clcrec.train.TrainingPlot;
 import dev.clcrec.train.TrainingResult;
-import dev.clcrec.train.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,9 +35,8 @@ final class TrainReport {
                 data.train().size());
         out.flush();
         ConsoleProgress progress = new ConsoleProgress(out, System.console() != null, data.train().size(), k);
-        TrainingRun.Outcome o = TrainingRun.execute(data, content, config, progress);
-        try (var model = o.model()) {
-            var result = o.result();
+        try (Recommender rec = Recommender.train(data, content, config, progress)) {
+            var result = rec.training().orElseThrow();
             out.println();
             out.println(result.message());
             Map<String, EvalResult> table = new LinkedHashMap<>();
@@ -57,8 +56,14 @@ final class TrainReport {
             ResultsFiles.writeCsv(outDir.resolve(prefix + "epochs.csv"), result.history());
             Path png = outDir.resolve(prefix + "training.png");
             String plotted = writePlot(out, png, result, k) ? ", " + png : "";
-            out.printf("wrote %s, %s%s; best model: %s%n", json, outDir.resolve(prefix + "epochs.csv"), plotted,
-                    config.options().bestCheckpoint());
+            String bundled = "";
+            if (result.best() != null) { // the servable model: see Recommender.open
+                Path bundle = outDir.resolve(prefix + "bundle");
+                rec.saveBundle(bundle);
+                bundled = ", bundle " + bundle;
+            }
+            out.printf("wrote %s, %s%s; best model: %s%s%n", json, outDir.resolve(prefix + "epochs.csv"), plotted,
+                    config.options().bestCheckpoint(), bundled);
             out.flush();
             return result.reason() != StopReason.NON_FINITE_LOSS;
         }
