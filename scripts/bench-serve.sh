@@ -4,7 +4,8 @@
 #   1. in-process Recommender.recommend(user, 10) latency (1 and 2 threads), bundle load time, RSS;
 #   2. `java -jar target/clcrec-*.jar serve` plus a virtual-thread java.net.http client at 1, 16 and
 #      64 connections for SECONDS each, while a second client adds one item per second and checks
-#      each is recommendable; server RSS; SIGTERM and its exit code.
+#      each is recommendable; then the same with Debian's wrk (2 threads) as the load generator;
+#      server RSS; SIGTERM and its exit code.
 #   scripts/bench-serve.sh [WORK_DIR] [SECONDS]   (default /work/scratch/serve-bench, 30)
 # Build first: mvn -B package -DskipTests. Run it under: flock -x /tmp/clcrec-bench.lock
 set -euo pipefail
@@ -31,6 +32,26 @@ pid=$!
 until grep -q '^serving ' "$work/serve.log"; do kill -0 $pid; sleep 0.1; done
 echo "server ready after $(echo "$(date +%s.%N) - $start" | bc) s (JVM start + bundle load); RSS $(ps -o rss= -p $pid) kB"
 "${run[@]}" -Xmx2g dev.clcrec.api.bench.ServingBenchmark http "http://127.0.0.1:$port" "$work/movielens" "$secs" 1,16,64
+if command -v wrk > /dev/null; then
+  cat > "$work/users.lua" <<LUA
+local ids = {}
+for line in io.lines("$work/movielens/user_ids.tsv") do ids[#ids + 1] = line end
+math.randomseed(7)
+request = function()
+  return wrk.format("GET", "/v1/users/" .. ids[math.random(#ids)] .. "/recommendations?k=10")
+end
+LUA
+  for c in 1 16 64; do
+    "${run[@]}" -Xmx1g dev.clcrec.api.bench.ServingBenchmark adder "http://127.0.0.1:$port" "$work/movielens" \
+      "$secs" "wrk-$c-" > "$work/adder-$c.log" 2>&1 &
+    adder=$!
+    echo "wrk -t2 -c$c -d${secs}s:"
+    wrk -t2 -c"$c" -d"${secs}s" --latency -s "$work/users.lua" "http://127.0.0.1:$port" \
+      | grep -E "Requests/sec|Non-2xx|Socket errors| 50%| 99%|requests in"
+    wait $adder
+    grep "items added" "$work/adder-$c.log"
+  done
+fi
 echo "server RSS after the load: $(ps -o rss= -p $pid) kB"
 kill -TERM $pid
 set +e

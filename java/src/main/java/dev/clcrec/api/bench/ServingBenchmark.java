@@ -42,6 +42,7 @@ import java.util.stream.IntStream;
  *   http URL DATA SECONDS C1,C2,..  GET recommendations at each concurrency for SECONDS (virtual threads,
  *                                   java.net.http) while adding one item per second and checking it is
  *                                   recommendable
+ *   adder URL DATA SECONDS PREFIX   only the item adder, for SECONDS (next to an external load generator)
  * </pre>
  */
 public final class ServingBenchmark {
@@ -53,6 +54,7 @@ public final class ServingBenchmark {
             case "inprocess" -> inProcess(Path.of(args[1]), Integer.parseInt(args[2]));
             case "http" -> http(args[1], Path.of(args[2]), Integer.parseInt(args[3]),
                     Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray());
+            case "adder" -> adder(args[1], Path.of(args[2]), Integer.parseInt(args[3]), args[4]);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -139,46 +141,13 @@ public final class ServingBenchmark {
             int users = d.numUser();
             List<String> userIds = d.ids().map(IdMapping::userIds)
                     .orElseGet(() -> IntStream.range(0, users).mapToObj(Integer::toString).toList());
-            AtomicLong added = new AtomicLong();
             for (int conns : concurrencies) {
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong errors = new AtomicLong();
                 AtomicLong addFailures = new AtomicLong();
                 AtomicLong adds = new AtomicLong();
-                Thread adder = Thread.ofVirtual().start(() -> {
-                    Random r = new Random(conns);
-                    while (!stop.get()) {
-                        try {
-                            Thread.sleep(1000);
-                            String u = userIds.get(r.nextInt(users));
-                            JsonNode top = json.readTree(get(client, url + "/v1/users/" + u
-                                    + "/recommendations?k=1&items=cold").body());
-                            String copied = top.get("items").get(0).get("id").asText();
-                            int dense = d.ids().map(m -> m.denseItem(copied).getAsInt()).orElseGet(() -> Integer.parseInt(copied));
-                            String id = "bench-" + added.incrementAndGet();
-                            Map<String, float[]> f = new LinkedHashMap<>();
-                            for (var m : d.content().modalities()) {
-                                float[] v = new float[(int) m.cols()];
-                                MemorySegment.copy(m.data(), ValueLayout.JAVA_FLOAT, dense * m.cols() * Float.BYTES, v, 0,
-                                        v.length);
-                                f.put(m.name(), v);
-                            }
-                            HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create(url + "/v1/items"))
-                                    .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(
-                                            Map.of("id", id, "features", f)))).build(), HttpResponse.BodyHandlers.ofString());
-                            JsonNode after = json.readTree(get(client, url + "/v1/users/" + u
-                                    + "/recommendations?k=3&items=cold").body());
-                            adds.incrementAndGet();
-                            if (post.statusCode() != 201 || !after.get("items").findValuesAsText("id").contains(id)) {
-                                addFailures.incrementAndGet();
-                            }
-                        } catch (InterruptedException e) {
-                            return;
-                        } catch (Exception e) {
-                            addFailures.incrementAndGet();
-                        }
-                    }
-                });
+                Thread adder = Thread.ofVirtual().start(() -> addEverySecond(client, json, url, d, userIds, stop,
+                        "bench-" + conns + "-", adds, addFailures));
                 List<Future<long[]>> results = new ArrayList<>();
                 long end = System.nanoTime() + seconds * 1_000_000_000L;
                 try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -216,6 +185,72 @@ public final class ServingBenchmark {
                             conns, seconds, all.length, all.length / (double) seconds, pct(all, 0.5) / 1e6,
                             pct(all, 0.99) / 1e6, errors.get(), adds.get(), addFailures.get());
                 }
+            }
+        }
+    }
+
+    private static void adder(String url, Path data, int seconds, String prefix) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        HttpClient client = HttpClient.newHttpClient();
+        try (Dataset d = Datasets.open(data)) {
+            List<String> userIds = d.ids().map(IdMapping::userIds)
+                    .orElseGet(() -> IntStream.range(0, d.numUser()).mapToObj(Integer::toString).toList());
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong adds = new AtomicLong();
+            AtomicLong failures = new AtomicLong();
+            Thread t = Thread.ofVirtual().start(() -> addEverySecond(client, json, url, d, userIds, stop, prefix, adds,
+                    failures));
+            Thread.sleep(seconds * 1000L);
+            stop.set(true);
+            t.join();
+            System.out.printf("items added %d, not recommendable afterwards %d%n", adds.get(), failures.get());
+        }
+    }
+
+    /**
+     * Once a second: copies the content of a random user's best cold dataset item into a new item, adds
+     * it, and checks the user's cold recommendations then hold it (its score equals the copied item's,
+     * so only that item and earlier copies can rank above it).
+     */
+    private static void addEverySecond(HttpClient client, ObjectMapper json, String url, Dataset d,
+                                       List<String> userIds, AtomicBoolean stop, String prefix, AtomicLong adds,
+                                       AtomicLong failures) {
+        Random r = new Random(prefix.hashCode());
+        while (!stop.get()) {
+            try {
+                Thread.sleep(1000);
+                String u = userIds.get(r.nextInt(userIds.size()));
+                JsonNode top = json.readTree(get(client, url + "/v1/users/" + u
+                        + "/recommendations?k=100&items=cold").body());
+                int dense = -1;
+                for (JsonNode it : top.get("items")) {
+                    String id = it.get("id").asText();
+                    var known = d.ids().isPresent() ? d.ids().get().denseItem(id) : java.util.OptionalInt.empty();
+                    if (known.isPresent()) {
+                        dense = known.getAsInt();
+                        break;
+                    }
+                }
+                String id = prefix + adds.get();
+                Map<String, float[]> f = new LinkedHashMap<>();
+                for (var m : d.content().modalities()) {
+                    float[] v = new float[(int) m.cols()];
+                    MemorySegment.copy(m.data(), ValueLayout.JAVA_FLOAT, dense * m.cols() * Float.BYTES, v, 0, v.length);
+                    f.put(m.name(), v);
+                }
+                HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create(url + "/v1/items"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(Map.of("id", id,
+                                "features", f)))).build(), HttpResponse.BodyHandlers.ofString());
+                adds.incrementAndGet();
+                JsonNode after = json.readTree(get(client, url + "/v1/users/" + u + "/recommendations?k=100&items=cold")
+                        .body());
+                if (post.statusCode() != 201 || !after.get("items").findValuesAsText("id").contains(id)) {
+                    failures.incrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                failures.incrementAndGet();
             }
         }
     }
