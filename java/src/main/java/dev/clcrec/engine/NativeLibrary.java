@@ -91,16 +91,7 @@ public final class NativeLibrary {
         try {
             System.load(path.toAbsolutePath().toString());
         } catch (UnsatisfiedLinkError e) {
-            String m = String.valueOf(e.getMessage());
-            // The dynamic loader names the dependency it could not find; LibTorch is the one users lack.
-            if (m.contains("libtorch") || m.contains("libc10")) {
-                throw new IllegalStateException("LibTorch is missing: the clcrec engine (" + path.toAbsolutePath()
-                        + ") needs LibTorch's shared libraries. Install them (Debian/Ubuntu: apt-get install "
-                        + "libtorch-dev; or unpack a LibTorch 1.13+/2.x and add its lib/ folder to LD_LIBRARY_PATH)."
-                        + " Loader said: " + m, e);
-            }
-            throw new IllegalStateException("cannot load native library " + path.toAbsolutePath() + ": "
-                    + m + " (is LibTorch installed where the library was built against it?)", e);
+            throw loadFailure(path, e);
         } catch (IllegalCallerException e) {
             throw new IllegalStateException("native access is disabled; run java with "
                     + "--enable-native-access=ALL-UNNAMED (or the module's name)", e);
@@ -114,6 +105,20 @@ public final class NativeLibrary {
                     + "; rebuild the library and the bindings from the same clcrec.h");
         }
         return path;
+    }
+
+    /** The error for a library the dynamic loader refused: LibTorch missing gets its own advice. */
+    static IllegalStateException loadFailure(Path path, UnsatisfiedLinkError e) {
+        String m = String.valueOf(e.getMessage());
+        // The dynamic loader names the dependency it could not find; LibTorch is the one users lack.
+        if (m.contains("libtorch") || m.contains("libc10")) {
+            return new IllegalStateException("LibTorch is missing: the clcrec engine (" + path.toAbsolutePath()
+                    + ") needs LibTorch's shared libraries. Install them (Debian/Ubuntu: apt-get install "
+                    + "libtorch-dev; or unpack a LibTorch 1.13+/2.x and add its lib/ folder to LD_LIBRARY_PATH)."
+                    + " Loader said: " + m, e);
+        }
+        return new IllegalStateException("cannot load native library " + path.toAbsolutePath() + ": "
+                + m + " (is LibTorch installed where the library was built against it?)", e);
     }
 
     /**

@@ -56,4 +56,17 @@ class NativeLibraryCacheTest {
     void theResourceIsNamedForThisPlatform() {
         assertEquals("native/linux-x86_64/libclcrec.so", NativeLibraryCache.resource());
     }
+
+    @Test
+    void aMissingLibTorchSaysWhatToInstall() {
+        Path lib = Path.of("/x/libclcrec.so");
+        String missing = NativeLibrary.loadFailure(lib, new UnsatisfiedLinkError(
+                "/x/libclcrec.so: libtorch_cpu.so: cannot open shared object file: No such file or directory")).getMessage();
+        assertTrue(missing.startsWith("LibTorch is missing"), missing);
+        assertTrue(missing.contains("apt-get install libtorch-dev"), missing);
+        String other = NativeLibrary.loadFailure(lib, new UnsatisfiedLinkError("/x/libclcrec.so: invalid ELF header"))
+                .getMessage();
+        assertFalse(other.contains("LibTorch is missing"), other);
+        assertTrue(other.contains("invalid ELF header"), other);
+    }
 }
