@@ -45,8 +45,8 @@ LUA
     "${run[@]}" -Xmx1g dev.clcrec.api.bench.ServingBenchmark adder "http://127.0.0.1:$port" "$work/movielens" \
       "$secs" "wrk-$c-" > "$work/adder-$c.log" 2>&1 &
     adder=$!
-    echo "wrk -t2 -c$c -d${secs}s:"
-    wrk -t2 -c"$c" -d"${secs}s" --latency -s "$work/users.lua" "http://127.0.0.1:$port" \
+    echo "wrk -c$c -d${secs}s:"
+    wrk -t$(( c < 2 ? c : 2 )) -c"$c" -d"${secs}s" --latency -s "$work/users.lua" "http://127.0.0.1:$port" \
       | grep -E "Requests/sec|Non-2xx|Socket errors| 50%| 99%|requests in"
     wait $adder
     grep "items added" "$work/adder-$c.log"
