@@ -1,11 +1,15 @@
 package dev.clcrec.api;
 
+import dev.clcrec.bundle.BundleManifest;
+import dev.clcrec.bundle.BundleReader;
+import dev.clcrec.bundle.BundleWriter;
+import dev.clcrec.bundle.OpenedBundle;
 import dev.clcrec.data.Dataset;
 import dev.clcrec.data.IdMapping;
-import dev.clcrec.data.Interactions;
 import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.engine.Device;
+import dev.clcrec.engine.FeatureMatrix;
 import dev.clcrec.eval.EvalResult;
 import dev.clcrec.eval.Evaluator;
 import dev.clcrec.eval.ModelRanker;
@@ -14,58 +18,89 @@ import dev.clcrec.train.RunConfig;
 import dev.clcrec.train.TrainingListener;
 import dev.clcrec.train.TrainingResult;
 import dev.clcrec.train.TrainingRun;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
 
 /**
- * The library entry point for JVM services: train or load a CLCRec model over a dataset, evaluate
- * it, and recommend, including for brand-new items known only by their content.
+ * The library entry point for JVM services: train a CLCRec model or open a model bundle, recommend
+ * from a live catalog that grows and shrinks while serving, and swap in a retrained model.
  *
  * <pre>{@code
- * try (Dataset data = Datasets.open(Path.of("test-data"));
- *      Recommender rec = Recommender.load(Path.of("model.ckpt"), data, Device.CPU, 0)) {
- *     List<Recommendation> top = rec.recommend("user-42", 10, ItemFilter.COLD);
+ * try (Recommender rec = Recommender.open(Path.of("out/train/bundle"))) {
+ *     rec.addItems(List.of(new NewItem("new-1", Map.of("v", v, "a", a, "t", t))));
+ *     List<Recommendation> top = rec.recommend("user-42", 10, ItemFilter.ALL); // may contain new-1
  * }
  * }</pre>
  *
- * <p><b>Thread-safety:</b> after construction a Recommender is safe for concurrent use: any number of
- * threads may call {@link #recommend}, {@link #embedNewItems}, {@link #recommendNewItems} and
- * {@link #evaluate} at once (the native engine runs read-only calls concurrently, and this class keeps
- * no mutable state: its item masks live in a shared arena built once). {@link #close()} must not race
- * with other calls.
- * The Recommender does not own the dataset; keep it open while the Recommender is in use.
+ * <p><b>The catalog.</b> Recommendations rank the model's own items plus every item added with
+ * {@link #addItems} (new items are cold-start items: they appear under {@link ItemFilter#ALL} and
+ * {@link ItemFilter#COLD}), minus the items taken out with {@link #removeItems}. Each user's training
+ * items are never recommended.
+ *
+ * <p><b>Reload.</b> {@link #reload} swaps in another bundle (a retrained model). Runtime changes are
+ * carried over: items added at runtime are re-encoded by the new model from the content they were
+ * added with, except ids the new bundle already has (the bundle's version wins, since it was trained
+ * with them); ids removed at runtime stay removed even when the new bundle has them. A reload whose
+ * model cannot encode the carried items (other modalities or widths) is refused and changes nothing.
+ *
+ * <p><b>Thread-safety.</b> All methods may be called from any number of threads at once. The catalog
+ * is an immutable snapshot behind an atomic reference: {@link #recommend} reads one snapshot and never
+ * blocks, while {@link #addItems}, {@link #removeItems} and {@link #reload} are serialised among
+ * themselves and publish a new snapshot when done. A model replaced by {@link #reload} is closed
+ * at once; {@link #embedNewItems} or {@link #evaluate} racing with a reload may then fail with an
+ * IllegalStateException (recommend never does). {@link #close()} must not race with other calls.
+ * A Recommender built over a {@link Dataset} does not own it; keep it open while in use.
  */
 public final class Recommender implements AutoCloseable {
-    private final Dataset data;
-    private final ClcrecModel model;
-    private final TrainingResult training;
-    private final float[] userEmbeddings;
-    private final int dimE;
-    private final Arena arena; // the WARM and COLD item masks, built once
-    private final MemorySegment warmOnly;
-    private final MemorySegment coldOnly;
+    private static final System.Logger LOG = System.getLogger(Recommender.class.getName());
 
-    private Recommender(Dataset data, ClcrecModel model, TrainingResult training) {
+    private final Dataset data;              // null when opened from a bundle
+    private final ContentFeatures content;   // the training content, null when opened from a bundle
+    private final TrainingResult training;
+    private final Device device;
+    private final int numThreads;
+    private final AtomicReference<Catalog> catalog;
+    private final ReentrantLock writes = new ReentrantLock();
+
+    private Recommender(Dataset data, ContentFeatures content, TrainingResult training, ServingModel model,
+                        Device device, int numThreads) {
         this.data = data;
-        this.model = model;
+        this.content = content;
         this.training = training;
-        this.userEmbeddings = model.userEmbeddings();
-        this.dimE = model.config().dimE();
-        int numItem = data.numItem();
-        int numWarm = data.numWarmItem();
-        this.arena = Arena.ofShared();
-        this.warmOnly = arena.allocate(Math.max(1, numItem)); // zeroed: 0 = allowed
-        this.coldOnly = arena.allocate(Math.max(1, numItem));
-        warmOnly.asSlice(numWarm, numItem - numWarm).fill((byte) 1);
-        coldOnly.asSlice(0, numWarm).fill((byte) 1);
+        this.device = device;
+        this.numThreads = numThreads;
+        this.catalog = new AtomicReference<>(Catalog.of(model));
+    }
+
+    private static Recommender overDataset(Dataset data, ContentFeatures content, ClcrecModel model,
+                                           TrainingResult training, Device device, int numThreads) {
+        try {
+            List<String> users = data.ids().map(IdMapping::userIds)
+                    .orElseGet(() -> denseIds(data.numUser()));
+            List<String> items = data.ids().map(IdMapping::itemIds)
+                    .orElseGet(() -> denseIds(data.numItem()));
+            ServingModel sm = new ServingModel(model, "unversioned", users, items, data.train(),
+                    content.modalities().stream().map(FeatureMatrix::name).toList(),
+                    content.modalities().stream().mapToLong(FeatureMatrix::cols).toArray(), content.words() != null);
+            return new Recommender(data, content, training, sm, device, numThreads);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static List<String> denseIds(int n) {
+        return IntStream.range(0, n).mapToObj(Integer::toString).toList();
     }
 
     /** Trains on {@code data} (all its modalities) and keeps the best epoch's model. */
@@ -77,12 +112,7 @@ public final class Recommender implements AutoCloseable {
     public static Recommender train(Dataset data, ContentFeatures content, RunConfig config, TrainingListener listener)
             throws InterruptedException {
         TrainingRun.Outcome o = TrainingRun.execute(data, content, config, listener);
-        try {
-            return new Recommender(data, o.model(), o.result());
-        } catch (RuntimeException e) {
-            o.model().close();
-            throw e;
-        }
+        return overDataset(data, content, o.model(), o.result(), Device.AUTO, 0);
     }
 
     /** Opens a checkpoint trained on {@code data} (with all its modalities). */
@@ -90,29 +120,66 @@ public final class Recommender implements AutoCloseable {
         return load(checkpoint, data, data.content(), device, numThreads);
     }
 
+    /** Opens a checkpoint trained on {@code data} with the given subset of its content. */
     public static Recommender load(Path checkpoint, Dataset data, ContentFeatures content, Device device,
                                    int numThreads) {
         ClcrecModel model = ClcrecModel.load(checkpoint, content, device, 0, numThreads);
-        try {
-            if (model.config().numUser() != data.numUser() || model.config().numItem() != data.numItem()) {
-                throw new IllegalArgumentException(checkpoint + " was trained for " + model.config().numUser()
-                        + " users and " + model.config().numItem() + " items, but the dataset has "
-                        + data.numUser() + " and " + data.numItem());
-            }
-            return new Recommender(data, model, null);
-        } catch (RuntimeException e) {
+        if (model.config().numUser() != data.numUser() || model.config().numItem() != data.numItem()) {
+            String msg = checkpoint + " was trained for " + model.config().numUser() + " users and "
+                    + model.config().numItem() + " items, but the dataset has " + data.numUser() + " and "
+                    + data.numItem();
             model.close();
+            throw new IllegalArgumentException(msg);
+        }
+        return overDataset(data, content, model, null, device, numThreads);
+    }
+
+    /** Opens a model bundle on the CPU with all cores; see {@link #open(Path, Device, int)}. */
+    public static Recommender open(Path bundle) {
+        return open(bundle, Device.CPU, 0);
+    }
+
+    /**
+     * Serves a model bundle (written by training, {@link #saveBundle} or {@code clcrec export}) with no
+     * dataset present. The bundle is verified first: a corrupt, truncated or mismatched bundle throws
+     * {@link dev.clcrec.bundle.BundleFormatException} naming the file.
+     */
+    public static Recommender open(Path bundle, Device device, int numThreads) {
+        ServingModel sm = fromBundle(bundle, device, numThreads);
+        return new Recommender(null, null, null, sm, device, numThreads);
+    }
+
+    private static ServingModel fromBundle(Path bundle, Device device, int numThreads) {
+        OpenedBundle b = BundleReader.open(bundle, device, numThreads);
+        try {
+            return new ServingModel(b.model(), b.manifest().modelVersion(), b.userIds(), b.itemIds(), b.train(),
+                    b.modalities().stream().map(BundleManifest.Modality::name).toList(),
+                    b.modalities().stream().mapToLong(BundleManifest.Modality::width).toArray(), b.wordText());
+        } catch (RuntimeException e) {
+            b.model().close();
             throw e;
         }
     }
 
     /**
-     * The underlying model (shared; do not close it). For reading: the Recommender caches the user
-     * embeddings for {@link #recommendNewItems} when it is built, so a model changed through this
-     * handle afterwards (training, setting parameters) needs a new Recommender.
+     * Writes a self-contained bundle of this model to {@code dir} (see {@link BundleWriter}). Only for a
+     * Recommender trained or loaded over a dataset; items added at runtime are not part of it.
+     */
+    public BundleManifest saveBundle(Path dir) {
+        if (data == null) {
+            throw new IllegalStateException("this Recommender was opened from a bundle; copy that bundle instead");
+        }
+        ServingModel m = catalog.get().model;
+        return BundleWriter.write(dir, m.model, content, data.name(), m.userIds, m.itemIds, m.train);
+    }
+
+    /**
+     * The current model (shared; do not close it). It is replaced (and closed) by {@link #reload}; the
+     * Recommender caches its user embeddings and item representations, so changing the model through
+     * this handle needs a new Recommender.
      */
     public ClcrecModel model() {
-        return model;
+        return catalog.get().model.model;
     }
 
     /** What training did, when this Recommender was trained rather than loaded. */
@@ -120,78 +187,202 @@ public final class Recommender implements AutoCloseable {
         return Optional.ofNullable(training);
     }
 
+    /** The model's version: the bundle's checkpoint fingerprint, or "unversioned" over a dataset. */
+    public String modelVersion() {
+        return catalog.get().model.version;
+    }
+
+    /** Number of items that can be recommended now (the model's, plus added, minus removed). */
+    public int catalogSize() {
+        return catalog.get().size;
+    }
+
+    /** Number of users the model knows. */
+    public int numUsers() {
+        return catalog.get().model.numUser;
+    }
+
+    /** The content modalities (name to width, in encoder order) that new items must bring. */
+    public Map<String, Long> modalities() {
+        ServingModel m = catalog.get().model;
+        var out = new java.util.LinkedHashMap<String, Long>();
+        for (int i = 0; i < m.modalityNames.size(); i++) {
+            out.put(m.modalityNames.get(i), m.modalityWidths[i]);
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** Whether {@code itemId} can be recommended now. */
+    public boolean containsItem(String itemId) {
+        return catalog.get().contains(itemId);
+    }
+
     public void save(Path checkpoint) {
-        model.save(checkpoint);
+        model().save(checkpoint);
     }
 
-    /** Full-ranking evaluation of every split and setting at the given cutoffs. */
+    /** Full-ranking evaluation of the model's own items over the dataset's splits (dataset-backed only). */
     public EvalResult evaluate(int[] ks, int blockSize) {
+        if (data == null) {
+            throw new IllegalStateException("this Recommender was opened from a bundle, which holds no held-out data");
+        }
         try (Evaluator ev = DatasetViews.evaluator(data, ks, blockSize)) {
-            return ev.evaluate(new ModelRanker(model));
+            return ev.evaluate(new ModelRanker(model()));
         }
     }
 
-    /** Dense id of an external user id, or of a decimal dense id when the dataset has no mapping. */
+    /** Dense id of an external user id (the dense id as text when the dataset has no id mapping). */
     public int userIndex(String userId) {
-        Optional<IdMapping> ids = data.ids();
-        if (ids.isPresent()) {
-            OptionalInt u = ids.get().denseUser(userId);
-            if (u.isPresent()) {
-                return u.getAsInt();
-            }
-            throw new IllegalArgumentException("unknown user id '" + userId + "'");
-        }
-        try {
-            return checkUser(Integer.parseInt(userId.trim()));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("user '" + userId + "' is not a number, and the dataset has no id mapping");
-        }
+        return catalog.get().model.user(userId);
     }
 
     /** Top-{@code k} items for a user given by external id; see {@link #recommend(int, int, ItemFilter)}. */
     public List<Recommendation> recommend(String userId, int k, ItemFilter filter) {
-        return recommend(userIndex(userId), k, filter);
+        Catalog c = catalog.get();
+        return recommend(c, c.model.user(userId), k, filter);
     }
 
     /**
-     * Top-{@code k} items for dense user {@code user}, excluding the items it interacted with in
-     * training, restricted by {@code filter}. Fewer than k come back when fewer items qualify.
+     * Top-{@code k} items of the current catalog for dense user {@code user}, best first, excluding the
+     * items it interacted with in training, restricted by {@code filter}. Fewer than k come back when
+     * fewer items qualify. Never blocks on catalog changes.
      */
     public List<Recommendation> recommend(int user, int k, ItemFilter filter) {
-        checkUser(user);
+        return recommend(catalog.get(), user, k, filter);
+    }
+
+    private static List<Recommendation> recommend(Catalog c, int user, int k, ItemFilter filter) {
+        checkUser(c.model, user);
         if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
+            throw new CatalogException(CatalogException.Kind.BAD_ARGUMENT, "k", "k must be >= 1, got " + k);
         }
         Objects.requireNonNull(filter, "filter");
-        int numItem = data.numItem();
-        long kk = Math.min(k, numItem);
-        Interactions train = data.train();
-        int[] seen = train.row(user);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment users = a.allocateFrom(ValueLayout.JAVA_LONG, user);
-            MemorySegment offsets = a.allocateFrom(ValueLayout.JAVA_LONG, 0, seen.length);
-            MemorySegment excluded = a.allocate(ValueLayout.JAVA_LONG, Math.max(1, seen.length));
-            for (int i = 0; i < seen.length; i++) {
-                excluded.setAtIndex(ValueLayout.JAVA_LONG, i, seen[i]);
+        return c.recommend(user, k, filter);
+    }
+
+    /** Adds new items from a content matrix: row r of every modality (and word pairs of item r) is ids[r]. */
+    public void addItems(List<String> ids, ContentFeatures content) {
+        Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(content, "content");
+        if (content.rows() >= 0 && content.rows() != ids.size()) {
+            throw new CatalogException(CatalogException.Kind.BAD_FEATURES, "features", "content has "
+                    + content.rows() + " rows for " + ids.size() + " ids");
+        }
+        List<NewItem> items = new ArrayList<>();
+        for (int r = 0; r < ids.size(); r++) {
+            Map<String, float[]> f = new java.util.LinkedHashMap<>();
+            for (FeatureMatrix m : content.modalities()) {
+                float[] v = new float[(int) m.cols()];
+                java.lang.foreign.MemorySegment.copy(m.data(), java.lang.foreign.ValueLayout.JAVA_FLOAT,
+                        (long) r * m.cols() * Float.BYTES, v, 0, v.length);
+                f.put(m.name(), v);
             }
-            MemorySegment mask = switch (filter) {
-                case ALL -> null;
-                case WARM -> warmOnly;
-                case COLD -> coldOnly;
-            };
-            MemorySegment outItems = a.allocate(ValueLayout.JAVA_LONG, kk);
-            MemorySegment outScores = a.allocate(ValueLayout.JAVA_FLOAT, kk);
-            model.topK(users, 1, offsets, excluded, mask, 1, kk, outItems, outScores);
-            List<Recommendation> out = new ArrayList<>();
-            for (int i = 0; i < kk; i++) {
-                long item = outItems.getAtIndex(ValueLayout.JAVA_LONG, i);
-                if (item < 0) {
-                    break;
+            int[] words = null;
+            if (content.words() != null) {
+                var w = content.words();
+                List<Integer> mine = new ArrayList<>();
+                for (long p = 0; p < w.count(); p++) {
+                    if (w.pairs().getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, p) == r) {
+                        mine.add((int) w.pairs().getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, w.count() + p));
+                    }
                 }
-                out.add(new Recommendation((int) item, itemName((int) item),
-                        outScores.getAtIndex(ValueLayout.JAVA_FLOAT, i)));
+                words = mine.stream().mapToInt(Integer::intValue).toArray();
             }
-            return out;
+            items.add(new NewItem(ids.get(r), f, words));
+        }
+        addItems(items);
+    }
+
+    /**
+     * Encodes the items from their content and makes them recommendable to every user at once, next to
+     * the existing items, as cold-start items. All or nothing: a bad item (id already in the catalog or
+     * repeated, missing or extra modality, wrong width, non-finite value) rejects the whole call with a
+     * {@link CatalogException} naming the field.
+     */
+    public void addItems(List<NewItem> items) {
+        Objects.requireNonNull(items, "items");
+        if (items.isEmpty()) {
+            return;
+        }
+        writes.lock();
+        try {
+            Catalog c = catalog.get();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < items.size(); i++) {
+                NewItem it = items.get(i);
+                if (it.id().isBlank()) {
+                    throw new CatalogException(CatalogException.Kind.BAD_ARGUMENT, "id", "items[" + i
+                            + "].id is empty");
+                }
+                if (c.contains(it.id()) || !seen.add(it.id())) {
+                    throw new CatalogException(CatalogException.Kind.DUPLICATE_ITEM, "id", "item id '" + it.id()
+                            + "' is already in the catalog");
+                }
+                c.model.checkContent(it, i);
+            }
+            float[] encoded = c.model.encode(items);
+            catalog.set(c.with(items, encoded));
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /** Takes items out of the catalog at once; all ids must be present (else nothing changes). */
+    public void removeItems(List<String> ids) {
+        Objects.requireNonNull(ids, "ids");
+        if (ids.isEmpty()) {
+            return;
+        }
+        writes.lock();
+        try {
+            Catalog c = catalog.get();
+            for (String id : ids) {
+                if (!c.contains(id)) {
+                    throw new CatalogException(CatalogException.Kind.UNKNOWN_ITEM, "id", "unknown item id '" + id + "'");
+                }
+            }
+            catalog.set(c.without(new HashSet<>(ids)));
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /**
+     * Swaps in the model of another bundle (e.g. retrained) without interrupting recommendations; see
+     * the class comment for what happens to runtime-added and removed items. On any failure the
+     * current model keeps serving.
+     */
+    public void reload(Path bundle) {
+        writes.lock();
+        try {
+            Catalog old = catalog.get();
+            ServingModel next = fromBundle(bundle, device, numThreads);
+            Catalog fresh;
+            try {
+                fresh = Catalog.of(next);
+                List<NewItem> carried = old.added.stream().filter(it -> !fresh.contains(it.id())).toList();
+                Catalog c = fresh;
+                if (!carried.isEmpty()) {
+                    for (int i = 0; i < carried.size(); i++) {
+                        next.checkContent(carried.get(i), i);
+                    }
+                    c = c.with(carried, next.encode(carried));
+                }
+                Set<String> gone = new HashSet<>(old.removedModelItems);
+                gone.retainAll(c.rowOfId.keySet());
+                if (!gone.isEmpty()) {
+                    c = c.without(gone);
+                }
+                catalog.set(c);
+                LOG.log(System.Logger.Level.INFO, "reloaded {0}: model {1}, {2} items carried over, {3} removed",
+                        bundle, next.version, carried.size(), gone.size());
+            } catch (RuntimeException e) {
+                next.model.close();
+                throw e;
+            }
+            old.model.model.close();
+        } finally {
+            writes.unlock();
         }
     }
 
@@ -200,19 +391,22 @@ public final class Recommender implements AutoCloseable {
      * row-major: the same modalities and widths as the training content.
      */
     public float[] embedNewItems(long numRows, ContentFeatures features) {
-        return model.encode(numRows, features);
+        return model().encode(numRows, features);
     }
 
     /**
      * Ranks new items, given their representations from {@link #embedNewItems}, for a user: the
-     * top-{@code k} rows by score. Usable as soon as the items are embedded, without retraining.
+     * top-{@code k} rows by score. Usable as soon as the items are embedded, without retraining (to
+     * rank them next to the existing items, use {@link #addItems} instead).
      */
     public List<Recommendation> recommendNewItems(int user, float[] itemEmbeddings, int k) {
-        checkUser(user);
+        ServingModel m = catalog.get().model;
+        checkUser(m, user);
         Objects.requireNonNull(itemEmbeddings, "itemEmbeddings");
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
+        int dimE = m.dimE;
         if (itemEmbeddings.length % dimE != 0) {
             throw new IllegalArgumentException("item embeddings are not a whole number of rows of width " + dimE);
         }
@@ -223,7 +417,7 @@ public final class Recommender implements AutoCloseable {
             order[r] = r;
             float s = 0;
             for (int d = 0; d < dimE; d++) {
-                s += userEmbeddings[user * dimE + d] * itemEmbeddings[r * dimE + d];
+                s += m.users[user * dimE + d] * itemEmbeddings[r * dimE + d];
             }
             scores[r] = s;
         }
@@ -235,23 +429,16 @@ public final class Recommender implements AutoCloseable {
         return out;
     }
 
-    private int checkUser(int user) {
-        if (user < 0 || user >= data.numUser()) {
-            throw new IllegalArgumentException("user " + user + " outside 0.." + (data.numUser() - 1));
+    private static void checkUser(ServingModel m, int user) {
+        if (user < 0 || user >= m.numUser) {
+            throw new CatalogException(CatalogException.Kind.UNKNOWN_USER, "user", "user " + user + " outside 0.."
+                    + (m.numUser - 1));
         }
-        return user;
-    }
-
-    private String itemName(int item) {
-        return data.ids().map(m -> m.externalItem(item)).orElse(Integer.toString(item));
     }
 
     /** Frees the model (not the dataset); idempotent. */
     @Override
     public void close() {
-        model.close();
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
+        catalog.get().model.model.close();
     }
 }

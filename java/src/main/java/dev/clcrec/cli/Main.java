@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "clcrec", mixinStandardHelpOptions = true, version = "clcrec 0.1.0",
         description = "CLCRec cold-start recommender (LibTorch engine, Java front end).",
         subcommands = {TrainCommand.class, TuneCommand.class, EvaluateCommand.class, RecommendCommand.class,
-                EmbedItemsCommand.class,
+                EmbedItemsCommand.class, ExportCommand.class, ServeCommand.class,
                 dev.clcrec.data.prepare.PrepareCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

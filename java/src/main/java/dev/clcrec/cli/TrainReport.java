@@ -1,5 +1,6 @@
 package dev.clcrec.cli;
 
+import dev.clcrec.api.Recommender;
 import dev.clcrec.data.Dataset;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.eval.ContentBaseline;
@@ -52,9 +53,8 @@ final class TrainReport {
                 data.train().size());
         out.flush();
         ConsoleProgress progress = new ConsoleProgress(out, System.console() != null, data.train().size(), k);
-        TrainingRun.Outcome o = TrainingRun.execute(data, content, config, progress);
-        try (var model = o.model()) {
-            var result = o.result();
+        try (Recommender rec = Recommender.train(data, content, config, progress)) {
+            var result = rec.training().orElseThrow();
             out.println();
             out.println(result.message());
             Map<String, EvalResult> table = new LinkedHashMap<>();
@@ -75,8 +75,15 @@ final class TrainReport {
             Path png = outDir.resolve(prefix + "training.png");
             String plotted = writePlot(out, png, result, k) ? ", " + png : "";
             Path best = config.options().bestCheckpoint();
-            out.printf("wrote %s, %s%s%s%n", json, outDir.resolve(prefix + "epochs.csv"), plotted,
-                    best != null && Files.isRegularFile(best) ? "; best model: " + best : "; no model was saved");
+            String bundled = "";
+            if (result.best() != null) { // the servable model: see Recommender.open
+                Path bundle = outDir.resolve(prefix + "bundle");
+                rec.saveBundle(bundle);
+                bundled = ", bundle " + bundle;
+            }
+            out.printf("wrote %s, %s%s%s%s%n", json, outDir.resolve(prefix + "epochs.csv"), plotted,
+                    best != null && Files.isRegularFile(best) ? "; best model: " + best : "; no model was saved",
+                    bundled);
             out.flush();
             return result.reason() != StopReason.NON_FINITE_LOSS;
         }

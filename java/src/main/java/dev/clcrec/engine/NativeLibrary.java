@@ -17,8 +17,9 @@ import java.util.List;
  * <p>The generated bindings resolve symbols through the loader lookup, so the library must be
  * {@code System.load}ed by this class loader before any binding is touched; every engine entry point
  * calls {@link #ensureLoaded()} first. Where the library comes from: the system property
- * {@code clcrec.library}, else the environment variable {@code CLCREC_LIBRARY}, else
- * {@code build/native/libclcrec.so} relative to the working directory (where the build puts it).
+ * {@code clcrec.library}, else the environment variable {@code CLCREC_LIBRARY}, else the copy the jar
+ * carries for this platform (extracted once into a per-user cache, see {@link NativeLibraryCache}),
+ * else {@code build/native/libclcrec.so} relative to the working directory (a source checkout).
  */
 public final class NativeLibrary {
     public static final String PROPERTY = "clcrec.library";
@@ -75,17 +76,22 @@ public final class NativeLibrary {
     }
 
     private static Path load() {
-        Path path = configuredPath();
+        Path path;
+        try {
+            path = configuredPath();
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalStateException(e.getMessage() + ": " + e.getCause().getMessage()
+                    + " (set -D" + PROPERTY + "=... or $" + ENVIRONMENT + " to a libclcrec.so to skip extraction)", e);
+        }
         if (!Files.isRegularFile(path)) {
             throw new IllegalStateException("native library not found: " + path.toAbsolutePath()
-                    + " (build it with `mvn package` or point -D" + PROPERTY + "=... or $" + ENVIRONMENT
+                    + " (this jar carries no " + NativeLibraryCache.resource() + "; build it with `mvn package` or point -D" + PROPERTY + "=... or $" + ENVIRONMENT
                     + " at libclcrec.so)");
         }
         try {
             System.load(path.toAbsolutePath().toString());
         } catch (UnsatisfiedLinkError e) {
-            throw new IllegalStateException("cannot load native library " + path.toAbsolutePath() + ": "
-                    + e.getMessage() + " (is LibTorch installed where the library was built against it?)", e);
+            throw loadFailure(path, e);
         } catch (IllegalCallerException e) {
             throw new IllegalStateException("native access is disabled; run java with "
                     + "--enable-native-access=ALL-UNNAMED (or the module's name)", e);
@@ -99,6 +105,20 @@ public final class NativeLibrary {
                     + "; rebuild the library and the bindings from the same clcrec.h");
         }
         return path;
+    }
+
+    /** The error for a library the dynamic loader refused: LibTorch missing gets its own advice. */
+    static IllegalStateException loadFailure(Path path, UnsatisfiedLinkError e) {
+        String m = String.valueOf(e.getMessage());
+        // The dynamic loader names the dependency it could not find; LibTorch is the one users lack.
+        if (m.contains("libtorch") || m.contains("libc10")) {
+            return new IllegalStateException("LibTorch is missing: the clcrec engine (" + path.toAbsolutePath()
+                    + ") needs LibTorch's shared libraries. Install them (Debian/Ubuntu: apt-get install "
+                    + "libtorch-dev; or unpack a LibTorch 1.13+/2.x and add its lib/ folder to LD_LIBRARY_PATH)."
+                    + " Loader said: " + m, e);
+        }
+        return new IllegalStateException("cannot load native library " + path.toAbsolutePath() + ": "
+                + m + " (is LibTorch installed where the library was built against it?)", e);
     }
 
     /**
@@ -142,6 +162,10 @@ public final class NativeLibrary {
         String env = System.getenv(ENVIRONMENT);
         if (env != null && !env.isBlank()) {
             return Path.of(env);
+        }
+        var bundled = NativeLibraryCache.bundled();
+        if (bundled.isPresent()) {
+            return NativeLibraryCache.extract(bundled.get(), NativeLibraryCache.defaultRoot());
         }
         return DEFAULT_PATH;
     }

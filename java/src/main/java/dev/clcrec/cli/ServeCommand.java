@@ -1,0 +1,71 @@
+package dev.clcrec.cli;
+
+import dev.clcrec.api.Recommender;
+import dev.clcrec.engine.Device;
+import dev.clcrec.serve.RecommendationServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code serve}: the HTTP/JSON service over a model bundle, until SIGTERM or SIGINT. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serves a model bundle over HTTP/JSON: GET /v1/users/{id}/recommendations?k=&items=all|warm|cold, "
+                + "POST /v1/items, DELETE /v1/items/{id}, POST /v1/admin/reload, GET /health, GET /metrics.",
+                "SIGTERM stops taking requests, finishes those in flight and exits 0."})
+final class ServeCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--model", required = true, description = "The bundle folder (<out>/bundle of a training run, or clcrec export).")
+    Path model;
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port, 0 for any free one (default ${DEFAULT-VALUE}).")
+    int port;
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String host;
+    @Option(names = "--threads", defaultValue = "1", description = "LibTorch threads for encoding new items (default ${DEFAULT-VALUE}; 0 = all cores).")
+    int threads;
+    @Option(names = "--max-k", defaultValue = "1000", description = "Largest k a request may ask for (default ${DEFAULT-VALUE}).")
+    int maxK;
+    @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "Largest request body (default ${DEFAULT-VALUE}).")
+    int maxBody;
+    @Option(names = "--drain-seconds", defaultValue = "30", description = "How long SIGTERM waits for requests in flight (default ${DEFAULT-VALUE}).")
+    int drainSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be in 0..65535, got " + port);
+        }
+        if (threads < 0 || maxK < 1 || maxBody < 1 || drainSeconds < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--threads must be >= 0, --max-k and --max-body-bytes >= 1, --drain-seconds >= 0");
+        }
+        Recommender rec = Recommender.open(model, Device.CPU, threads);
+        RecommendationServer server;
+        try {
+            server = RecommendationServer.start(rec, new RecommendationServer.Options(host, port, model, maxBody, maxK));
+        } catch (RuntimeException e) {
+            rec.close();
+            throw e;
+        }
+        var out = spec.commandLine().getOut();
+        out.printf("serving %s (model %s, %d items) on http://%s:%d%n", model, rec.modelVersion(), rec.catalogSize(),
+                host, server.port());
+        out.flush();
+        CountDownLatch forever = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            boolean clean = server.drain(Duration.ofSeconds(drainSeconds));
+            rec.close();
+            System.out.println(clean ? "drained; bye" : "stopped with requests still in flight");
+            System.out.flush();
+            // A JVM ended by a signal exits 143; a drained shutdown is a normal one.
+            Runtime.getRuntime().halt(clean ? 0 : 1);
+        }, "clcrec-drain"));
+        forever.await();
+        return 0;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.clcrec.serve;
+
+/**
+ * A request the server refuses, with the HTTP status, a stable code, the offending field and a message;
+ * rendered as {@code {"error": {"status": 400, "code": "bad_argument", "field": "k", "message": "..."}}}.
+ */
+final class ApiError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final String code;
+    final String field;
+
+    ApiError(int status, String code, String field, String message) {
+        super(message, null, false, false); // control flow, not a failure: no stack trace
+        this.status = status;
+        this.code = code;
+        this.field = field;
+    }
+
+    static ApiError badRequest(String field, String message) {
+        return new ApiError(400, "bad_request", field, message);
+    }
+}

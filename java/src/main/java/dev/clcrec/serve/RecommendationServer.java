@@ -1,0 +1,277 @@
+package dev.clcrec.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clcrec.api.CatalogException;
+import dev.clcrec.api.ItemFilter;
+import dev.clcrec.api.NewItem;
+import dev.clcrec.api.Recommendation;
+import dev.clcrec.api.Recommender;
+import dev.clcrec.bundle.BundleFormatException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The HTTP/JSON service over a {@link Recommender}, on Helidon SE's virtual-thread web server.
+ *
+ * <p>Routes: {@code GET /v1/users/{id}/recommendations?k=&items=all|warm|cold}, {@code POST /v1/items},
+ * {@code DELETE /v1/items/{id}}, {@code POST /v1/admin/reload}, {@code GET /health}, {@code GET /metrics}.
+ * Every refusal is a 4xx with a JSON error naming the field; {@link #drain} stops taking requests, waits
+ * for those in flight and stops the server.
+ */
+public final class RecommendationServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RecommendationServer.class.getName());
+
+    /**
+     * @param host           address to listen on (e.g. 127.0.0.1 or 0.0.0.0)
+     * @param port           0 picks a free port
+     * @param bundle         what {@code POST /v1/admin/reload} reloads when its body names no bundle
+     * @param maxBodyBytes   larger request bodies are refused with 413
+     * @param maxK           largest {@code k} a request may ask for
+     */
+    public record Options(String host, int port, Path bundle, int maxBodyBytes, int maxK) {
+        public Options {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+            }
+            if (maxBodyBytes < 1 || maxK < 1) {
+                throw new IllegalArgumentException("maxBodyBytes and maxK must be >= 1");
+            }
+        }
+    }
+
+    private final Recommender rec;
+    private final Options options;
+    private final ObjectMapper json = new ObjectMapper();
+    private final ServerMetrics metrics;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+    private final WebServer server;
+
+    private RecommendationServer(Recommender rec, Options options) {
+        this.rec = rec;
+        this.options = options;
+        this.metrics = new ServerMetrics(rec);
+        this.server = WebServer.builder().host(options.host()).port(options.port()).shutdownHook(false)
+                .shutdownGracePeriod(Duration.ofSeconds(2)).routing(this::routes).build();
+    }
+
+    /** Starts serving {@code rec} (which the caller keeps owning) and returns once the port is bound. */
+    public static RecommendationServer start(Recommender rec, Options options) {
+        RecommendationServer s = new RecommendationServer(rec, options);
+        s.server.start();
+        LOG.log(System.Logger.Level.INFO, "serving on {0}:{1,number,#}", options.host(), s.port());
+        return s;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.port();
+    }
+
+    private void routes(HttpRouting.Builder r) {
+        r.get("/v1/users/{id}/recommendations", handler("recommendations", this::recommendations))
+                .post("/v1/items", handler("add_item", this::addItem))
+                .delete("/v1/items/{id}", handler("remove_item", this::removeItem))
+                .post("/v1/admin/reload", handler("reload", this::reload))
+                .get("/health", handler("health", this::health))
+                .get("/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, metrics.contentType());
+                    res.send(metrics.scrape());
+                })
+                .any(handler("unknown", req -> {
+                    throw new ApiError(404, "not_found", "path", "no route for " + req.prologue().method().text()
+                            + " " + req.path().path());
+                }));
+    }
+
+    /** A JSON reply: status and body. */
+    private record Reply(int status, Object body) {}
+
+    @FunctionalInterface
+    private interface Route {
+        Reply handle(ServerRequest req) throws IOException;
+    }
+
+    private io.helidon.webserver.http.Handler handler(String name, Route route) {
+        return (req, res) -> {
+            long t0 = System.nanoTime();
+            inFlight.incrementAndGet();
+            int status = 500;
+            try {
+                Reply reply;
+                try {
+                    if (draining) {
+                        throw new ApiError(503, "shutting_down", null, "the server is shutting down");
+                    }
+                    reply = route.handle(req);
+                } catch (ApiError e) {
+                    reply = error(e.status, e.code, e.field, e.getMessage());
+                } catch (CatalogException e) {
+                    int st = switch (e.kind()) {
+                        case UNKNOWN_USER, UNKNOWN_ITEM -> 404;
+                        case DUPLICATE_ITEM -> 409;
+                        case BAD_FEATURES, BAD_ARGUMENT -> 400;
+                    };
+                    reply = error(st, e.kind().name().toLowerCase(java.util.Locale.ROOT), e.field(), e.getMessage());
+                } catch (BundleFormatException e) {
+                    reply = error(422, "bad_bundle", "bundle", e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "request failed: " + req.path().path(), e);
+                    reply = error(500, "internal", null, "internal error: " + e.getClass().getSimpleName());
+                }
+                status = reply.status();
+                res.status(status);
+                res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                res.send(json.writeValueAsBytes(reply.body()));
+            } finally {
+                inFlight.decrementAndGet();
+                metrics.observe(name, status, System.nanoTime() - t0);
+            }
+        };
+    }
+
+    private static Reply error(int status, String code, String field, String message) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("status", status);
+        e.put("code", code);
+        e.put("field", field);
+        e.put("message", message);
+        return new Reply(status, Map.of("error", e));
+    }
+
+    /** One recommended item in a response. */
+    record ItemScore(String id, float score) {}
+
+    /** The body of a recommendations response. */
+    record Recommendations(String user, String model, List<ItemScore> items) {}
+
+    private Reply recommendations(ServerRequest req) {
+        String user = req.path().pathParameters().get("id");
+        int k = 10;
+        if (req.query().contains("k")) {
+            String text = req.query().get("k");
+            try {
+                k = Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                throw ApiError.badRequest("k", "k '" + text + "' is not an integer");
+            }
+            if (k < 1 || k > options.maxK()) {
+                throw ApiError.badRequest("k", "k must be in 1.." + options.maxK() + ", got " + k);
+            }
+        }
+        ItemFilter filter = ItemFilter.ALL;
+        if (req.query().contains("items")) {
+            String text = req.query().get("items");
+            filter = switch (text) {
+                case "all" -> ItemFilter.ALL;
+                case "warm" -> ItemFilter.WARM;
+                case "cold" -> ItemFilter.COLD;
+                default -> throw ApiError.badRequest("items", "items '" + text + "': use all, warm or cold");
+            };
+        }
+        String version = rec.modelVersion();
+        List<Recommendation> recs = rec.recommend(user, k, filter);
+        List<ItemScore> items = new ArrayList<>(recs.size());
+        for (Recommendation r : recs) {
+            items.add(new ItemScore(r.itemId(), r.score()));
+        }
+        return new Reply(200, new Recommendations(user, version, items));
+    }
+
+    private Reply addItem(ServerRequest req) throws IOException {
+        NewItem item = ItemRequests.item(ItemRequests.parse(json, body(req)));
+        rec.addItems(List.of(item));
+        return new Reply(201, Map.of("id", item.id(), "catalog_size", rec.catalogSize()));
+    }
+
+    private Reply removeItem(ServerRequest req) {
+        String id = req.path().pathParameters().get("id");
+        rec.removeItems(List.of(id));
+        return new Reply(200, Map.of("id", id, "removed", true, "catalog_size", rec.catalogSize()));
+    }
+
+    private Reply reload(ServerRequest req) throws IOException {
+        byte[] body = body(req);
+        Path bundle = options.bundle();
+        if (body.length > 0) {
+            JsonNode n = ItemRequests.parse(json, body);
+            JsonNode b = n.get("bundle");
+            if (b != null && !b.isNull()) {
+                if (!b.isTextual() || b.asText().isBlank()) {
+                    throw ApiError.badRequest("bundle", "\"bundle\" must be a path");
+                }
+                bundle = Path.of(b.asText());
+            }
+        }
+        if (bundle == null) {
+            throw ApiError.badRequest("bundle", "no bundle to reload: name one in the body");
+        }
+        rec.reload(bundle);
+        metrics.reloaded();
+        return new Reply(200, Map.of("model_version", rec.modelVersion(), "catalog_size", rec.catalogSize()));
+    }
+
+    private Reply health(ServerRequest req) {
+        return new Reply(200, Map.of("status", "ok", "model_version", rec.modelVersion(),
+                "catalog_size", rec.catalogSize()));
+    }
+
+    private byte[] body(ServerRequest req) throws IOException {
+        int limit = options.maxBodyBytes();
+        var length = req.headers().contentLength();
+        if (length.isPresent() && length.getAsLong() > limit) {
+            throw new ApiError(413, "body_too_large", "body", "body of " + length.getAsLong()
+                    + " bytes is larger than the limit of " + limit);
+        }
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] b = in.readNBytes(limit + 1);
+            if (b.length > limit) {
+                throw new ApiError(413, "body_too_large", "body", "body is larger than the limit of " + limit + " bytes");
+            }
+            return b;
+        }
+    }
+
+    /**
+     * Stops taking requests (new ones get 503), waits up to {@code timeout} for those in flight, then
+     * stops the server. Returns whether every in-flight request finished.
+     */
+    public boolean drain(Duration timeout) {
+        draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        boolean clean = inFlight.get() == 0;
+        server.stop();
+        return clean;
+    }
+
+    /** Stops the server at once (in-flight requests get up to the server's short grace period). */
+    @Override
+    public void close() {
+        draining = true;
+        server.stop();
+    }
+}
