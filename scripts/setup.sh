@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libtorch-dev: LibTorch 1.13 (CPU); libopenblas0-pthread: a fast BLAS for it (the default
-# reference BLAS is ~40x slower); r-cran-dslabs: the real MovieLens data the integration test uses.
-packages=(cmake g++ make maven libtorch-dev libopenblas0-pthread r-base-core r-cran-dslabs)
+# reference BLAS is ~40x slower); r-cran-dslabs: the real MovieLens data the integration test uses;
+# libgloo-dev: the Gloo headers that LibTorch's c10d headers include (distributed training).
+packages=(cmake g++ make maven libtorch-dev libgloo-dev libopenblas0-pthread r-base-core r-cran-dslabs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,6 +13,7 @@
 #include "checkpoint.h"
 #include "contrastive_loss.h"
 #include "error_boundary.h"
+#include "gradient_sync.h"
 
 namespace clcrec {
 
@@ -215,18 +216,25 @@ bool all_finite(const std::vector<torch::Tensor>& tensors) {
 
 clcrec_step_result Model::train_step(const BatchInput& input) {
   std::unique_lock lock(mutex_);
-  Batch batch = make_batch(input, config_.num_user, config_.num_item, device_);
   for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
-  Losses losses = forward(batch);
-  clcrec_step_result result = to_result(losses);
+  clcrec_step_result result{};
+  // In a group, a rank must reach the all-reduce even with an empty slice or a bad loss, or the
+  // others would wait for it until the timeout.
+  if (input.batch_size > 0) {
+    Batch batch = make_batch(input, config_.num_user, config_.num_item, device_);
+    Losses losses = forward(batch);
+    result = to_result(losses);
+    if (std::isfinite(result.loss)) losses.total.backward();
+  }
+  if (group_) result = synchronize_gradients(*group_, trainable_parameters(), input.batch_size, result);
   if (!std::isfinite(result.loss)) {
+    for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
     fail(CLCREC_ERR_RUNTIME, "the loss is not finite (loss " + std::to_string(result.loss) +
                                  ", R-E " + std::to_string(result.loss_re) + ", U-I " +
                                  std::to_string(result.loss_ui) + ", reg " +
                                  std::to_string(result.reg) +
                                  "); parameters were left unchanged");
   }
-  losses.total.backward();
   std::vector<torch::Tensor> gradients;
   for (const auto& p : module_->parameters()) {
     if (p.grad().defined()) gradients.push_back(p.grad());
@@ -242,6 +250,36 @@ clcrec_step_result Model::train_step(const BatchInput& input) {
   for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
   ++steps_;
   return result;
+}
+
+std::vector<torch::Tensor> Model::trainable_parameters() const {
+  std::vector<torch::Tensor> params;
+  for (const auto& [name, p] : module_->api_parameters()) {
+    if (name == "word_embedding" && !train_words_) continue;
+    params.push_back(p);
+  }
+  return params;
+}
+
+void Model::join_group(std::shared_ptr<DistributedGroup> group) {
+  std::unique_lock lock(mutex_);
+  if (group && group->device() != device_) {
+    invalid_argument("group: its backend works on " + group->device().str() + " tensors, but this model is on " +
+                     device_.str() + " (Gloo serves CPU models, NCCL CUDA models)");
+  }
+  if (group) {
+    std::vector<torch::Tensor> params;
+    for (const auto& named : module_->api_parameters()) params.push_back(named.second);
+    broadcast_parameters(*group, params);
+    refresh_frozen_words();
+    invalidate_representation();
+  }
+  group_ = std::move(group);
+}
+
+bool Model::in_group() const {
+  std::shared_lock lock(mutex_);
+  return group_ != nullptr;
 }
 
 clcrec_step_result Model::compute_loss(const BatchInput& input) const {

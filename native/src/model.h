@@ -15,6 +15,7 @@
 #include "clcrec_module.h"
 #include "content_features.h"
 #include "dense_adam.h"
+#include "distributed_group.h"
 #include "ranking.h"
 
 namespace clcrec {
@@ -60,6 +61,11 @@ class Model {
   void save(const std::string& path) const;
   void load(const std::string& path);
 
+  // Data-parallel training: broadcasts rank 0's parameters, then every step all-reduces its
+  // gradients over the group (gradient_sync.h). nullptr leaves the group.
+  void join_group(std::shared_ptr<DistributedGroup> group);
+  bool in_group() const;
+
  private:
   struct Losses {
     torch::Tensor total, re, ui, reg, mat;
@@ -78,6 +84,8 @@ class Model {
   void refresh_frozen_words();
   static clcrec_step_result to_result(const Losses& losses);
   std::unique_ptr<DenseAdam> make_optimizer() const;
+  // The parameters that receive a gradient (the frozen word table does not).
+  std::vector<torch::Tensor> trainable_parameters() const;
 
   mutable std::shared_mutex mutex_;
   clcrec_config config_;
@@ -93,6 +101,7 @@ class Model {
   ClcrecModule module_{nullptr};
   std::unique_ptr<DenseAdam> optimizer_;
   int64_t steps_ = 0;
+  std::shared_ptr<DistributedGroup> group_;  // null: a single process
   mutable std::mutex representation_mutex_;  // guards representation_ among shared readers
   mutable torch::Tensor representation_;
 };

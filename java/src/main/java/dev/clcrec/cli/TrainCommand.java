@@ -107,17 +107,46 @@ final class TrainCommand implements Callable<Integer> {
     double maxMinutes;
     @Option(names = "--baselines", description = "Also evaluate the content-only and random baselines.")
     boolean baselines;
+    @picocli.CommandLine.Mixin
+    DistributedOptions distributed;
 
     @Override
     public Integer call() throws Exception {
+        int nproc = distributed.launchCount(spec);
+        if (nproc > 0) {
+            java.util.List<String> args = spec.commandLine().getParseResult().originalArgs();
+            int at = args.indexOf(spec.name());
+            java.util.List<String> own = LocalLauncher.withoutNproc(args.subList(at + 1, args.size()));
+            return LocalLauncher.run(nproc, own, distributed.timeout(spec), spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
+        }
+        DistributedOptions.Rank rank = distributed.resolve(spec, System.getenv());
         Path dir = DataPaths.resolve(spec, dataPath);
         try (Dataset data = Datasets.open(dir)) {
             ContentFeatures content = ContentSelection.select(data.content(), hasV, hasA, hasT);
             RunConfig config = runConfig();
             Map<String, Object> settings = settings(dir);
-            return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile, settings,
-                    baselines) ? 0 : 1;
+            if (rank == null) {
+                return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile,
+                        settings, baselines, dev.clcrec.train.DataParallel.SINGLE) ? 0 : 1;
+            }
+            var backend = DistributedOptions.backend(config.model().device());
+            int deviceIndex = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
+                    ? Integer.parseInt(System.getenv().getOrDefault("LOCAL_RANK", "0").trim()) : 0;
+            try (var group = dev.clcrec.engine.ProcessGroup.join(rank.host(), rank.port(), rank.worldSize(),
+                    rank.rank(), backend, deviceIndex, rank.timeout())) {
+                settings.put("world_size", rank.worldSize());
+                RunConfig onDevice = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
+                        ? withDeviceIndex(config, deviceIndex) : config;
+                return TrainReport.run(spec.commandLine().getOut(), data, content, onDevice, out, prefix, saveFile,
+                        settings, baselines, dev.clcrec.train.DataParallel.over(group)) ? 0 : 1;
+            }
         }
+    }
+
+    private static RunConfig withDeviceIndex(RunConfig c, int index) {
+        return new RunConfig(c.model().withDeviceIndex(index), c.sampling(), c.options(), c.ks(), c.evalBlock(),
+                c.resumeFrom());
     }
 
     RunConfig runConfig() {

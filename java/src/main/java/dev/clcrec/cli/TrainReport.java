@@ -16,6 +16,8 @@ import dev.clcrec.train.StopReason;
 import dev.clcrec.train.TrainingPlot;
 import dev.clcrec.train.TrainingResult;
 import dev.clcrec.train.TrainingRun;
+import dev.clcrec.train.DataParallel;
+import dev.clcrec.train.TrainingListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,13 +31,29 @@ final class TrainReport {
     static boolean run(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config, Path outDir,
                        String prefix, String jsonName, Map<String, Object> settings, boolean baselines)
             throws InterruptedException {
+        return run(out, data, content, config, outDir, prefix, jsonName, settings, baselines, DataParallel.SINGLE);
+    }
+
+    /** Only rank 0 prints and writes; the other ranks train their share and report nothing. */
+    static boolean run(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config, Path outDir,
+                       String prefix, String jsonName, Map<String, Object> settings, boolean baselines,
+                       DataParallel parallel) throws InterruptedException {
+        if (!parallel.leader()) {
+            TrainingRun.Outcome o = TrainingRun.execute(data, content, config, TrainingListener.NONE, parallel);
+            o.model().close();
+            return o.result().reason() != StopReason.NON_FINITE_LOSS;
+        }
         int k = config.options().selectionK();
         out.printf("dataset %s: %d users, %d items (%d warm, %d cold), %d training pairs%n", data.name(),
                 data.numUser(), data.numItem(), data.numWarmItem(), data.numItem() - data.numWarmItem(),
                 data.train().size());
         out.flush();
         ConsoleProgress progress = new ConsoleProgress(out, System.console() != null, data.train().size(), k);
-        TrainingRun.Outcome o = TrainingRun.execute(data, content, config, progress);
+        if (parallel.distributed()) {
+            out.printf("data-parallel: %d ranks, global batch %d pairs split into contiguous slices%n",
+                    parallel.size(), config.sampling().batchSize());
+        }
+        TrainingRun.Outcome o = TrainingRun.execute(data, content, config, progress, parallel);
         try (var model = o.model()) {
             var result = o.result();
             out.println();
