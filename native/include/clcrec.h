@@ -272,6 +272,16 @@ CLCREC_API int clcrec_group_all_reduce_sum(clcrec_group *group, double *values, 
  */
 CLCREC_API int clcrec_model_join_group(clcrec_model *model, clcrec_group *group);
 
+/*
+ * enabled = 1: from the next step on, the id table is updated row-wise ("lazy" Adam, like
+ * torch.optim.SparseAdam): only the rows the step's batch touched get a gradient, are exchanged
+ * between ranks (ids + rows) and have their Adam moments and values updated, with dense Adam's
+ * arithmetic and step count; the other rows, and their moments, do not change. A step then costs
+ * what its batch costs, whatever the size of the table. enabled = 0 (the default): dense Adam over
+ * every row, as the reference. The encoder is always updated densely.
+ */
+CLCREC_API int clcrec_model_set_sparse_updates(clcrec_model *model, int32_t enabled);
+
 #ifdef __cplusplus
 }
 #endif

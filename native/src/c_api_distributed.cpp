@@ -104,3 +104,12 @@ int clcrec_model_join_group(clcrec_model* model, clcrec_group* group) {
     model->impl->join_group(std::move(impl));
   });
 }
+
+int clcrec_model_set_sparse_updates(clcrec_model* model, int32_t enabled) {
+  return guarded(__func__, [&] {
+    require_non_null(model, "model");
+    if (!model->impl) invalid_argument("model has been freed or was never created");
+    if (enabled != 0 && enabled != 1) invalid_argument("enabled = " + std::to_string(enabled) + " must be 0 or 1");
+    model->impl->set_sparse_updates(enabled == 1);
+  });
+}

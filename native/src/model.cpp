@@ -14,6 +14,7 @@
 #include "contrastive_loss.h"
 #include "error_boundary.h"
 #include "gradient_sync.h"
+#include "sparse_rows.h"
 
 namespace clcrec {
 
@@ -130,7 +131,13 @@ torch::Tensor Model::all_content() const {
 Model::Losses Model::forward(const Batch& batch) const {
   const int64_t B = batch.batch_size, G = batch.group_size, d = config_.dim_e;
   // One gather of the id table for users and items: its backward builds one dense gradient.
-  torch::Tensor gathered = module_->id_embedding.index_select(0, batch.table_rows);
+  torch::Tensor gathered;
+  if (sparse_ && torch::GradMode::is_enabled()) {
+    sparse_gathered_ = module_->id_embedding.detach().index_select(0, batch.table_rows).requires_grad_(true);
+    gathered = sparse_gathered_;
+  } else {
+    gathered = module_->id_embedding.index_select(0, batch.table_rows);
+  }
   torch::Tensor users = gathered.narrow(0, 0, B);      // B x d
   torch::Tensor items = gathered.narrow(0, B, B * G);  // R x d
 
@@ -218,13 +225,26 @@ clcrec_step_result Model::train_step(const BatchInput& input) {
   std::unique_lock lock(mutex_);
   for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
   clcrec_step_result result{};
+  torch::Tensor table_rows;
   // In a group, a rank must reach the all-reduce even with an empty slice or a bad loss, or the
   // others would wait for it until the timeout.
   if (input.batch_size > 0) {
     Batch batch = make_batch(input, config_.num_user, config_.num_item, device_);
+    table_rows = batch.table_rows;
     Losses losses = forward(batch);
     result = to_result(losses);
     if (std::isfinite(result.loss)) losses.total.backward();
+  }
+  RowGradient row_gradient;
+  if (sparse_) {
+    if (sparse_gathered_.defined() && sparse_gathered_.grad().defined()) {
+      row_gradient = coalesce_rows(table_rows, sparse_gathered_.grad());
+    } else {
+      row_gradient.ids = torch::zeros({0}, torch::TensorOptions().dtype(torch::kInt64).device(device_));
+      row_gradient.rows = torch::zeros({0, config_.dim_e}, torch::TensorOptions().device(device_));
+    }
+    sparse_gathered_ = torch::Tensor();
+    if (group_) row_gradient = exchange_row_gradients(*group_, row_gradient, input.batch_size, config_.dim_e);
   }
   if (group_) result = synchronize_gradients(*group_, trainable_parameters(), input.batch_size, result);
   if (!std::isfinite(result.loss)) {
@@ -239,13 +259,15 @@ clcrec_step_result Model::train_step(const BatchInput& input) {
   for (const auto& p : module_->parameters()) {
     if (p.grad().defined()) gradients.push_back(p.grad());
   }
+  if (sparse_) gradients.push_back(row_gradient.rows.contiguous());
   if (!all_finite(gradients)) {
     for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
     fail(CLCREC_ERR_RUNTIME, "a gradient is not finite although the loss is (loss " +
                                  std::to_string(result.loss) +
                                  "); parameters and optimizer state were left unchanged");
   }
-  optimizer_->step();
+  optimizer_->step();  // the id table has no .grad() with sparse updates: dense Adam skips it
+  if (sparse_) lazy_adam_step(*optimizer_, module_->id_embedding, row_gradient);
   invalidate_representation();
   for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
   ++steps_;
@@ -256,6 +278,7 @@ std::vector<torch::Tensor> Model::trainable_parameters() const {
   std::vector<torch::Tensor> params;
   for (const auto& [name, p] : module_->api_parameters()) {
     if (name == "word_embedding" && !train_words_) continue;
+    if (name == "id_embedding" && sparse_) continue;  // its rows go through exchange_row_gradients
     params.push_back(p);
   }
   return params;
@@ -275,6 +298,11 @@ void Model::join_group(std::shared_ptr<DistributedGroup> group) {
     invalidate_representation();
   }
   group_ = std::move(group);
+}
+
+void Model::set_sparse_updates(bool enabled) {
+  std::unique_lock lock(mutex_);
+  sparse_ = enabled;
 }
 
 bool Model::in_group() const {

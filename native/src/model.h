@@ -65,6 +65,8 @@ class Model {
   // gradients over the group (gradient_sync.h). nullptr leaves the group.
   void join_group(std::shared_ptr<DistributedGroup> group);
   bool in_group() const;
+  // Row-wise lazy Adam for the id table (sparse_rows.h) instead of the reference's dense Adam.
+  void set_sparse_updates(bool enabled);
 
  private:
   struct Losses {
@@ -102,6 +104,10 @@ class Model {
   std::unique_ptr<DenseAdam> optimizer_;
   int64_t steps_ = 0;
   std::shared_ptr<DistributedGroup> group_;  // null: a single process
+  bool sparse_ = false;
+  // With sparse updates, the training forward's gather of the id table, as a leaf whose gradient
+  // holds the touched rows' gradients (written only under the exclusive lock, with grad enabled).
+  mutable torch::Tensor sparse_gathered_;
   mutable std::mutex representation_mutex_;  // guards representation_ among shared readers
   mutable torch::Tensor representation_;
 };

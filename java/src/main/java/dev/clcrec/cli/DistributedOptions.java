@@ -24,6 +24,8 @@ final class DistributedOptions {
     Integer rank;
     @Option(names = "--master", description = "HOST:PORT of rank 0's rendezvous (default: $MASTER_ADDR:$MASTER_PORT).")
     String master;
+    @Option(names = "--sparse-updates", description = "Update only the id-table rows each step touches (row-wise lazy Adam); the default is the reference's dense Adam.")
+    boolean sparseUpdates;
     @Option(names = "--dist-timeout", description = "Seconds to wait for the other ranks, at start and in every step (default ${DEFAULT-VALUE}).",
             defaultValue = "300")
     double timeoutSeconds;

@@ -128,7 +128,8 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> settings = settings(dir);
             if (rank == null) {
                 return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile,
-                        settings, baselines, dev.clcrec.train.DataParallel.SINGLE) ? 0 : 1;
+                        settings, baselines, dev.clcrec.train.DataParallel.SINGLE.withSparseUpdates(distributed.sparseUpdates))
+                        ? 0 : 1;
             }
             var backend = DistributedOptions.backend(config.model().device());
             int deviceIndex = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
@@ -139,7 +140,8 @@ final class TrainCommand implements Callable<Integer> {
                 RunConfig onDevice = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
                         ? withDeviceIndex(config, deviceIndex) : config;
                 return TrainReport.run(spec.commandLine().getOut(), data, content, onDevice, out, prefix, saveFile,
-                        settings, baselines, dev.clcrec.train.DataParallel.over(group)) ? 0 : 1;
+                        settings, baselines,
+                        dev.clcrec.train.DataParallel.over(group).withSparseUpdates(distributed.sparseUpdates)) ? 0 : 1;
             }
         }
     }
@@ -196,6 +198,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("patience", patience);
         s.put("reference_negatives", referenceNegatives);
         s.put("frozen_words", frozenWords);
+        s.put("sparse_updates", distributed.sparseUpdates);
         return s;
     }
 }

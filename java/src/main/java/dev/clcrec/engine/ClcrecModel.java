@@ -393,6 +393,19 @@ public final class ClcrecModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Sparse updates (opt-in): from the next step on, only the id-table rows a batch touched get a
+     * gradient, are exchanged between ranks and are updated, by a row-wise lazy Adam (dense Adam's
+     * arithmetic on those rows; the others and their moments stay put), so a step costs what its
+     * batch costs whatever the size of the table. Off (the reference's dense Adam) by default.
+     */
+    public void setSparseUpdates(boolean enabled) {
+        try (ModelHandle.Lease lease = handle.acquire("setSparseUpdates")) {
+            Status.check(clcrec_h.clcrec_model_set_sparse_updates(lease.pointer(), enabled ? 1 : 0),
+                    "clcrec_model_set_sparse_updates");
+        }
+    }
+
     /** Frees the native model; idempotent. Waits for calls in progress on other threads to finish. */
     @Override
     public void close() {

@@ -2195,5 +2195,66 @@ public class clcrec_h extends clcrec_h$shared {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class clcrec_model_set_sparse_updates {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_model_set_sparse_updates");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_model_set_sparse_updates(clcrec_model *model, int32_t enabled)
+     * }
+     */
+    public static FunctionDescriptor clcrec_model_set_sparse_updates$descriptor() {
+        return clcrec_model_set_sparse_updates.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_model_set_sparse_updates(clcrec_model *model, int32_t enabled)
+     * }
+     */
+    public static MethodHandle clcrec_model_set_sparse_updates$handle() {
+        return clcrec_model_set_sparse_updates.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_model_set_sparse_updates(clcrec_model *model, int32_t enabled)
+     * }
+     */
+    public static MemorySegment clcrec_model_set_sparse_updates$address() {
+        return clcrec_model_set_sparse_updates.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_model_set_sparse_updates(clcrec_model *model, int32_t enabled)
+     * }
+     */
+    public static int clcrec_model_set_sparse_updates(MemorySegment model, int enabled) {
+        var mh$ = clcrec_model_set_sparse_updates.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_model_set_sparse_updates", model, enabled);
+            }
+            return (int)mh$.invokeExact(model, enabled);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
 

@@ -4,23 +4,35 @@ import dev.clcrec.engine.ProcessGroup;
 import dev.clcrec.eval.EvalShard;
 
 /**
- * Where this process stands in data-parallel training: alone, or rank {@code rank} of a process
- * group. Every rank runs the same loop on the same seed; the decisions that could differ between
- * ranks (a wall-clock limit) go through {@link #anyRank}, and only the leader (rank 0) writes files.
+ * How the training step is scaled out: alone or as rank {@code rank} of a process group, with the
+ * id table updated densely (the reference) or sparsely. Every rank runs the same loop on the same
+ * seed; the decisions that could differ between ranks (a wall-clock limit) go through
+ * {@link #anyRank}, and only the leader (rank 0) writes files.
  */
 public final class DataParallel {
-    /** One process, no group. */
-    public static final DataParallel SINGLE = new DataParallel(null);
+    /** One process, no group, dense updates. */
+    public static final DataParallel SINGLE = new DataParallel(null, false);
 
     private final ProcessGroup group;
+    private final boolean sparseUpdates;
 
-    private DataParallel(ProcessGroup group) {
+    private DataParallel(ProcessGroup group, boolean sparseUpdates) {
         this.group = group;
+        this.sparseUpdates = sparseUpdates;
     }
 
     /** Training over {@code group} (not owned: the caller closes it after training). */
     public static DataParallel over(ProcessGroup group) {
-        return group == null || group.size() == 1 ? SINGLE : new DataParallel(group);
+        return new DataParallel(group == null || group.size() == 1 ? null : group, false);
+    }
+
+    /** The same, with the id table updated row-wise (see {@link dev.clcrec.engine.ClcrecModel#setSparseUpdates}). */
+    public DataParallel withSparseUpdates(boolean enabled) {
+        return new DataParallel(group, enabled);
+    }
+
+    public boolean sparseUpdates() {
+        return sparseUpdates;
     }
 
     public boolean distributed() {

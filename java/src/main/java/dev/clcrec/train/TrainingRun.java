@@ -69,6 +69,9 @@ public final class TrainingRun {
             if (parallel.distributed()) {
                 model.joinGroup(parallel.group());
             }
+            if (parallel.sparseUpdates()) {
+                model.setSparseUpdates(true);
+            }
             result = new Trainer(model, filler, evaluator, config.options(), listener, parallel).run(resume);
         } catch (RuntimeException | InterruptedException e) {
             model.close();

@@ -29,8 +29,17 @@ class DistributedTrainingTest {
 
     @Test
     void twoRanksTakeTheStepsOfOneProcess() throws Exception {
+        assertTwoRanksMatchOneProcess(false);
+    }
+
+    @Test
+    void twoRanksTakeTheStepsOfOneProcessWithSparseUpdates() throws Exception {
+        assertTwoRanksMatchOneProcess(true);
+    }
+
+    private void assertTwoRanksMatchOneProcess(boolean sparse) throws Exception {
         Path single = tmp.resolve("single.bin");
-        RankProbe.run(DataParallel.SINGLE, single, STEPS);
+        RankProbe.run(DataParallel.SINGLE.withSparseUpdates(sparse), single, STEPS);
         Path twoRanks = tmp.resolve("two.bin");
         int port = RankProcesses.freePort();
         try (RankProcesses ranks = new RankProcesses()) {
@@ -38,7 +47,7 @@ class DistributedTrainingTest {
             for (int r = 0; r < 2; r++) {
                 ps.add(ranks.start(RankProbe.class, tmp.resolve("rank" + r + ".log"), "steps", "127.0.0.1",
                         Integer.toString(port), "2", Integer.toString(r), Long.toString(TIMEOUT_MS),
-                        twoRanks.toString(), Integer.toString(STEPS)));
+                        twoRanks.toString(), Integer.toString(STEPS), sparse ? "sparse" : "dense"));
             }
             for (int r = 0; r < 2; r++) {
                 assertEquals(0, RankProcesses.exitWithin(ps.get(r), 300, "rank " + r),

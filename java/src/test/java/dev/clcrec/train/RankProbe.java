@@ -26,7 +26,7 @@ import java.time.Duration;
  * world size 1 as the single-process reference). Trains on the bundled data and, on rank 0, records
  * each step's losses and every parameter after it.
  *
- * <p>Arguments: {@code MODE HOST PORT WORLD RANK TIMEOUT_MS OUT STEPS}; MODE is {@code steps} (STEPS
+ * <p>Arguments: {@code MODE HOST PORT WORLD RANK TIMEOUT_MS OUT STEPS [sparse]}; MODE is {@code steps} (STEPS
  * steps of epoch 0), {@code forever} (train until killed or until a collective fails) or
  * {@code join} (join the group, pass a barrier, leave). Exit status 3 on a native failure, with its
  * message on stderr.
@@ -47,6 +47,7 @@ public final class RankProbe {
         Duration timeout = Duration.ofMillis(Long.parseLong(args[5]));
         Path out = Path.of(args[6]);
         int steps = Integer.parseInt(args[7]);
+        boolean sparse = args.length > 8 && args[8].equals("sparse");
         try (ProcessGroup group = world == 1 ? null
                 : ProcessGroup.join(host, port, world, rank, ProcessGroup.Backend.GLOO, 0, timeout)) {
             System.out.println("joined " + rank);
@@ -56,7 +57,8 @@ public final class RankProbe {
                 System.out.println("barrier passed");
                 return;
             }
-            run(DataParallel.over(group), out, mode.equals("forever") ? Long.MAX_VALUE : steps);
+            run(DataParallel.over(group).withSparseUpdates(sparse), out,
+                    mode.equals("forever") ? Long.MAX_VALUE : steps);
         } catch (dev.clcrec.engine.ClcrecException e) {
             System.err.println("rank " + rank + " failed: " + e.getMessage());
             System.err.flush();
@@ -82,6 +84,7 @@ public final class RankProbe {
                 if (parallel.distributed()) {
                     model.joinGroup(parallel.group());
                 }
+                model.setSparseUpdates(parallel.sparseUpdates());
                 long[] done = {0};
                 for (long epoch = 0; done[0] < steps; epoch++) {
                     pipeline.runEpoch(epoch, 0, (Batch batch) -> {
