@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Step benchmark at the MovieLens shape (see dev.clcrec.engine.bench.StepBenchmark).
-# Usage: scripts/bench-step.sh [steps] [warmup] [threads] [CPU|CUDA|AUTO]
+# Step benchmark on random data (see dev.clcrec.engine.bench.StepBenchmark), by default at the
+# paper's MovieLens shape.
+# Usage: scripts/bench-step.sh [steps] [warmup] [threads] [CPU|CUDA|AUTO] [users items warm widths batch num_neg]
+#   MovieLens-100K: scripts/bench-step.sh 40 5 2 CPU 943 1682 1346 19,10,64 256 128
+#   Amazon, 16-d:   scripts/bench-step.sh 10 2 2 CPU 27044 86506 68810 16 256 512
 # Library: $CLCREC_LIBRARY or build/native/libclcrec.so (build it first: mvn -B package -DskipTests).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

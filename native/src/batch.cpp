@@ -2,12 +2,13 @@
 
 namespace clcrec {
 
-static torch::Tensor to_device(std::vector<int64_t>&& values, const torch::Device& device) {
+template <typename T>
+static torch::Tensor to_device(std::vector<T>&& values, const torch::Device& device) {
   const int64_t n = static_cast<int64_t>(values.size());
-  auto owned = new std::vector<int64_t>(std::move(values));
+  auto owned = new std::vector<T>(std::move(values));
   torch::Tensor host = torch::from_blob(
       owned->data(), {n}, [owned](void*) { delete owned; },
-      torch::TensorOptions().dtype(torch::kInt64));
+      torch::TensorOptions().dtype(c10::CppTypeToScalarType<T>::value));
   return host.to(device);
 }
 
@@ -34,13 +35,16 @@ Batch make_batch(const BatchInput& input, int64_t num_user, int64_t num_item,
   }
   std::vector<int64_t> inverse(static_cast<size_t>(rows));
   for (int64_t r = 0; r < rows; ++r) inverse[r] = position[input.items[r]];
-  std::vector<int64_t> hybrid(input.hybrid_rows, input.hybrid_rows + input.num_hybrid);
+  // Hybrid rows are drawn with replacement: a row drawn k times is one hybrid candidate whose
+  // encoder output the reference nevertheless credits k times (see contrastive_loss.cpp).
+  std::vector<float> hybrid_count(static_cast<size_t>(rows), 0.0f);
+  for (int64_t h = 0; h < input.num_hybrid; ++h) hybrid_count[input.hybrid_rows[h]] += 1.0f;
 
   batch.table_rows = to_device(std::move(table_rows), device);
   batch.items = to_device(std::vector<int64_t>(input.items, input.items + rows), device);
   batch.distinct_items = to_device(std::vector<int64_t>(batch.distinct), device);
   batch.inverse = to_device(std::move(inverse), device);
-  batch.hybrid_rows = to_device(std::move(hybrid), device);
+  batch.hybrid_count = to_device(std::move(hybrid_count), device);
   return batch;
 }
 

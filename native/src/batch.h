@@ -26,7 +26,7 @@ struct Batch {
   std::vector<int64_t> distinct;  // distinct local items, ascending (host)
   torch::Tensor distinct_items;   // the same on the device
   torch::Tensor inverse;      // R: position of each row's item in distinct
-  torch::Tensor hybrid_rows;  // H (may be empty)
+  torch::Tensor hybrid_count; // R float: how often each row was drawn as a hybrid row
 };
 
 Batch make_batch(const BatchInput& input, int64_t num_user, int64_t num_item,

@@ -14,7 +14,7 @@
 #include "contrastive_loss.h"
 #include "error_boundary.h"
 #include "gradient_sync.h"
-#include "sparse_rows.h"
+#include "row_scatter.h"
 
 namespace clcrec {
 
@@ -128,66 +128,47 @@ torch::Tensor Model::all_content() const {
   return torch::cat({content_, word_average_all(module_->word_embedding, words_)}, 1);
 }
 
-Model::Losses Model::forward(const Batch& batch) const {
-  const int64_t B = batch.batch_size, G = batch.group_size, d = config_.dim_e;
-  // One gather of the id table for users and items: its backward builds one dense gradient.
-  torch::Tensor gathered;
-  if (sparse_ && torch::GradMode::is_enabled()) {
-    sparse_gathered_ = module_->id_embedding.detach().index_select(0, batch.table_rows).requires_grad_(true);
-    gathered = sparse_gathered_;
-  } else {
-    gathered = module_->id_embedding.index_select(0, batch.table_rows);
-  }
-  torch::Tensor users = gathered.narrow(0, 0, B);      // B x d
-  torch::Tensor items = gathered.narrow(0, B, B * G);  // R x d
-
+Model::StepForward Model::forward(const Batch& batch) const {
+  StepForward step;
   // Only the distinct items of the batch are encoded (the reference encodes every item).
-  torch::Tensor encoded = module_->encoder->forward(content_rows(batch.distinct, batch.distinct_items));
-  torch::Tensor encoded_rows = encoded.index_select(0, batch.inverse);  // R x d
-  // Normalised after gathering, as the reference does: normalising per item first is the
-  // same function, but changes the encoder gradients' rounding enough to matter to Adam
-  // where they nearly cancel.
-  const auto normalize = F::NormalizeFuncOptions().p(2.0).dim(1).eps(1e-12);
-  torch::Tensor positives = items.view({B, G, d}).select(1, 0);  // E[p_b]
-  ContrastiveLoss re = contrastive_loss(
-      F::normalize(positives, normalize),
-      F::normalize(encoded_rows, normalize).view({B, G, d}),
-      config_.temp_value);
-  // Hybrid rows take the encoder output as U-I candidate. The row indices may repeat (drawn
-  // with replacement), and index_put's backward hands the values gradient grad[row] to EVERY
-  // occurrence of a row, so a row drawn twice sends its encoder output twice the gradient,
-  // although it is a candidate only once: not the derivative of the loss (finite differences
-  // disagree on such rows), but exactly what the reference computes with its in-place
-  // assignment, and the fixtures' gradients and parameters depend on it. Kept on purpose.
-  torch::Tensor candidates = items;
-  if (batch.hybrid_rows.numel() > 0) {
-    candidates = items.index_put({batch.hybrid_rows}, encoded_rows.index_select(0, batch.hybrid_rows));
-  }
-  ContrastiveLoss ui = contrastive_loss(users, candidates.view({B, G, d}), config_.temp_value);
-  torch::Tensor reg = embedding_norm_regularizer(users, items);
-
-  Losses losses;
-  losses.re = re.loss;
-  losses.ui = ui.loss;
-  losses.reg = reg;
-  losses.mat = ui.mat;
-  losses.total = config_.lr_lambda * re.loss + (1.0 - config_.lr_lambda) * ui.loss +
-                 config_.reg_weight * reg;
-  return losses;
+  step.encoded = module_->encoder->forward(content_rows(batch.distinct, batch.distinct_items));
+  LossBatch loss_batch;
+  loss_batch.batch_size = batch.batch_size;
+  loss_batch.group_size = batch.group_size;
+  loss_batch.table = module_->id_embedding.detach();
+  loss_batch.table_rows = batch.table_rows;
+  loss_batch.encoded = step.encoded.detach();
+  loss_batch.inverse = batch.inverse;
+  loss_batch.hybrid_count = batch.hybrid_count;
+  LossWeights weights;
+  weights.temperature = config_.temp_value;
+  weights.lr_lambda = config_.lr_lambda;
+  weights.reg_weight = config_.reg_weight;
+  torch::NoGradGuard no_grad;  // the loss's gradient is written out, not taped
+  step.loss = std::make_unique<ContrastiveLoss>(loss_batch, weights);
+  return step;
 }
 
-clcrec_step_result Model::to_result(const Losses& losses) {
-  torch::Tensor all = torch::stack({losses.total.detach(), losses.re.detach(), losses.ui.detach(),
-                                    losses.reg.detach(), losses.mat.detach()})
-                          .to(torch::kCPU, torch::kFloat64);
-  const double* v = all.data_ptr<double>();
-  clcrec_step_result result;
-  result.loss = v[0];
-  result.loss_re = v[1];
-  result.loss_ui = v[2];
-  result.reg = v[3];
-  result.mat = v[4];
-  return result;
+void Model::clear_gradients() {
+  for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
+}
+
+void Model::compute_gradients(const StepForward& step, RowGradient* sparse_rows) {
+  LossGradients grads;
+  {
+    torch::NoGradGuard no_grad;
+    grads = step.loss->gradients();
+    if (sparse_rows != nullptr) {
+      *sparse_rows = coalesce_rows(grads.table_rows, grads.table_grad);
+    } else {
+      if (!id_gradient_.defined()) id_gradient_ = torch::empty_like(module_->id_embedding);
+      id_gradient_.zero_();
+      scatter_add_rows(id_gradient_, grads.table_rows, grads.table_grad);
+    }
+  }
+  if (sparse_rows == nullptr) module_->id_embedding.mutable_grad() = id_gradient_;
+  // The encoder's (and a trainable word table's) gradients from autograd over its own graph.
+  if (step.encoded.requires_grad()) step.encoded.backward(grads.encoded);
 }
 
 namespace {
@@ -219,36 +200,24 @@ bool all_finite(const std::vector<torch::Tensor>& tensors) {
   return torch::stack(device_checks).all().item<bool>();
 }
 
+clcrec_step_result to_result(const LossValues& losses) {
+  torch::Tensor all = torch::stack({losses.total, losses.re, losses.ui, losses.reg, losses.mat})
+                          .to(torch::kCPU, torch::kFloat64);
+  const double* v = all.data_ptr<double>();
+  clcrec_step_result result;
+  result.loss = v[0];
+  result.loss_re = v[1];
+  result.loss_ui = v[2];
+  result.reg = v[3];
+  result.mat = v[4];
+  return result;
+}
+
 }  // namespace
 
-clcrec_step_result Model::train_step(const BatchInput& input) {
-  std::unique_lock lock(mutex_);
-  for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
-  clcrec_step_result result{};
-  torch::Tensor table_rows;
-  // In a group, a rank must reach the all-reduce even with an empty slice or a bad loss, or the
-  // others would wait for it until the timeout.
-  if (input.batch_size > 0) {
-    Batch batch = make_batch(input, config_.num_user, config_.num_item, device_);
-    table_rows = batch.table_rows;
-    Losses losses = forward(batch);
-    result = to_result(losses);
-    if (std::isfinite(result.loss)) losses.total.backward();
-  }
-  RowGradient row_gradient;
-  if (sparse_) {
-    if (sparse_gathered_.defined() && sparse_gathered_.grad().defined()) {
-      row_gradient = coalesce_rows(table_rows, sparse_gathered_.grad());
-    } else {
-      row_gradient.ids = torch::zeros({0}, torch::TensorOptions().dtype(torch::kInt64).device(device_));
-      row_gradient.rows = torch::zeros({0, config_.dim_e}, torch::TensorOptions().device(device_));
-    }
-    sparse_gathered_ = torch::Tensor();
-    if (group_) row_gradient = exchange_row_gradients(*group_, row_gradient, input.batch_size, config_.dim_e);
-  }
-  if (group_) result = synchronize_gradients(*group_, trainable_parameters(), input.batch_size, result);
+clcrec_step_result Model::apply_gradients(const clcrec_step_result& result, const RowGradient& sparse_rows) {
   if (!std::isfinite(result.loss)) {
-    for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
+    clear_gradients();
     fail(CLCREC_ERR_RUNTIME, "the loss is not finite (loss " + std::to_string(result.loss) +
                                  ", R-E " + std::to_string(result.loss_re) + ", U-I " +
                                  std::to_string(result.loss_ui) + ", reg " +
@@ -259,19 +228,44 @@ clcrec_step_result Model::train_step(const BatchInput& input) {
   for (const auto& p : module_->parameters()) {
     if (p.grad().defined()) gradients.push_back(p.grad());
   }
-  if (sparse_) gradients.push_back(row_gradient.rows.contiguous());
+  if (sparse_) gradients.push_back(sparse_rows.rows.contiguous());
   if (!all_finite(gradients)) {
-    for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
+    clear_gradients();
     fail(CLCREC_ERR_RUNTIME, "a gradient is not finite although the loss is (loss " +
                                  std::to_string(result.loss) +
                                  "); parameters and optimizer state were left unchanged");
   }
-  optimizer_->step();  // the id table has no .grad() with sparse updates: dense Adam skips it
-  if (sparse_) lazy_adam_step(*optimizer_, module_->id_embedding, row_gradient);
+  optimizer_->step();  // the id table has no grad() with sparse updates: dense Adam skips it
+  if (sparse_) lazy_adam_step(*optimizer_, module_->id_embedding, sparse_rows);
   invalidate_representation();
-  for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
+  clear_gradients();
   ++steps_;
   return result;
+}
+
+clcrec_step_result Model::train_step(const BatchInput& input) {
+  std::unique_lock lock(mutex_);
+  clear_gradients();
+  clcrec_step_result result{};
+  RowGradient rows;  // sparse updates: the id table's gradient as (touched rows, gradient rows)
+  // In a group, a rank must reach the all-reduce even with an empty slice or a bad loss, or the
+  // others would wait for it until the timeout.
+  if (input.batch_size > 0) {
+    Batch batch = make_batch(input, config_.num_user, config_.num_item, device_);
+    StepForward step = forward(batch);
+    result = to_result(step.loss->values());
+    if (std::isfinite(result.loss)) compute_gradients(step, sparse_ ? &rows : nullptr);
+  }
+  if (sparse_ && !rows.ids.defined()) {
+    rows.ids = torch::zeros({0}, torch::TensorOptions().dtype(torch::kInt64).device(device_));
+    rows.rows = torch::zeros({0, config_.dim_e}, torch::TensorOptions().device(device_));
+  }
+  // Gradients computed: each trainable parameter's grad() holds d loss / d parameter (the id
+  // table's is the dense id_gradient_, or the touched rows with sparse updates). Data-parallel
+  // training combines the ranks' gradients here, before the optimizer (gradient_sync.h).
+  if (group_ && sparse_) rows = exchange_row_gradients(*group_, rows, input.batch_size, config_.dim_e);
+  if (group_) result = synchronize_gradients(*group_, trainable_parameters(), input.batch_size, result);
+  return apply_gradients(result, rows);
 }
 
 std::vector<torch::Tensor> Model::trainable_parameters() const {
@@ -314,7 +308,7 @@ clcrec_step_result Model::compute_loss(const BatchInput& input) const {
   std::shared_lock lock(mutex_);
   torch::NoGradGuard no_grad;
   Batch batch = make_batch(input, config_.num_user, config_.num_item, device_);
-  return to_result(forward(batch));
+  return to_result(forward(batch).loss->values());
 }
 
 torch::Tensor Model::representation() const {

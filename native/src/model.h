@@ -14,8 +14,10 @@
 #include "clcrec.h"
 #include "clcrec_module.h"
 #include "content_features.h"
+#include "contrastive_loss.h"
 #include "dense_adam.h"
 #include "distributed_group.h"
+#include "sparse_rows.h"
 #include "ranking.h"
 
 namespace clcrec {
@@ -69,10 +71,23 @@ class Model {
   void set_sparse_updates(bool enabled);
 
  private:
-  struct Losses {
-    torch::Tensor total, re, ui, reg, mat;
+  // The forward half of a step: the encoder run on the batch's distinct items (with autograd
+  // history when grad mode is on, so that its parameters' gradients come from its small graph)
+  // and the loss evaluated on that output, detached.
+  struct StepForward {
+    torch::Tensor encoded;  // D x d, with history
+    std::unique_ptr<ContrastiveLoss> loss;
   };
-  Losses forward(const Batch& batch) const;
+  StepForward forward(const Batch& batch) const;
+  // Leaves d loss / d parameter in every trainable parameter's grad(); the id table's in
+  // id_gradient_, a dense buffer reused across steps.
+  // With sparse_rows set (sparse updates), the id table's gradient goes there as (touched rows,
+  // gradient rows) instead, and the table gets no grad().
+  void compute_gradients(const StepForward& step, RowGradient* sparse_rows = nullptr);
+  // Refuses a non-finite loss or gradient (parameters and Adam state untouched), else steps
+  // (the id table row-wise from sparse_rows with sparse updates).
+  clcrec_step_result apply_gradients(const clcrec_step_result& result, const RowGradient& sparse_rows);
+  void clear_gradients();
   // Encoder input rows for the given items (host list and device tensor).
   torch::Tensor content_rows(const std::vector<int64_t>& items, const torch::Tensor& items_device) const;
   torch::Tensor all_content() const;
@@ -84,7 +99,6 @@ class Model {
   void invalidate_representation();
   torch::Tensor parameter(const std::string& name) const;
   void refresh_frozen_words();
-  static clcrec_step_result to_result(const Losses& losses);
   std::unique_ptr<DenseAdam> make_optimizer() const;
   // The parameters that receive a gradient (the frozen word table does not).
   std::vector<torch::Tensor> trainable_parameters() const;
@@ -102,12 +116,10 @@ class Model {
   torch::Tensor content_;
   ClcrecModule module_{nullptr};
   std::unique_ptr<DenseAdam> optimizer_;
+  torch::Tensor id_gradient_;  // same shape as the id table; allocated on the first step
   int64_t steps_ = 0;
   std::shared_ptr<DistributedGroup> group_;  // null: a single process
   bool sparse_ = false;
-  // With sparse updates, the training forward's gather of the id table, as a leaf whose gradient
-  // holds the touched rows' gradients (written only under the exclusive lock, with grad enabled).
-  mutable torch::Tensor sparse_gathered_;
   mutable std::mutex representation_mutex_;  // guards representation_ among shared readers
   mutable torch::Tensor representation_;
 };

@@ -18,20 +18,18 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Times clcrec_model_train_step at the MovieLens shape of the paper (55,485 users, 5,986 items of
- * which 5,119 warm, features 2048+128+100, batch 256, 128 negatives, dim 64, num_sample 0.5) on
- * random data, with every batch generated before timing starts. Reports the median step, the share
- * of the loop's wall time spent in Java rather than inside the downcall, and the peak RSS.
+ * Times clcrec_model_train_step on random data of a given shape, by default the MovieLens shape of
+ * the paper (55,485 users, 5,986 items of which 5,119 warm, features 2048+128+100, batch 256, 128
+ * negatives, dim 64, num_sample 0.5), with every batch generated before timing starts. Reports the
+ * median step, the share of the loop's wall time spent in Java rather than inside the downcall, and
+ * the peak RSS.
  *
- * <p>Usage: StepBenchmark [steps=40] [warmup=5] [threads=0] [device=CPU]
+ * <p>Usage: StepBenchmark [steps=40] [warmup=5] [threads=0] [device=CPU] [users items warm widths
+ * batch num_neg], widths comma-separated (e.g. {@code 943 1682 1346 19,10,64 256 128} for
+ * MovieLens-100K).
  */
 public final class StepBenchmark {
-    static final long NUM_USER = 55_485;
-    static final long NUM_ITEM = 5_986;
-    static final long NUM_WARM = 5_119;
-    static final long[] WIDTHS = {2048, 128, 100};
-    static final int BATCH = 256;
-    static final int NUM_NEG = 128;
+    private static final String[] DEFAULT_SHAPE = {"55485", "5986", "5119", "2048,128,100", "256", "128"};
     static final double NUM_SAMPLE = 0.5;
     static final int DISTINCT_BATCHES = 16;
 
@@ -42,36 +40,51 @@ public final class StepBenchmark {
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         Device device = args.length > 3 ? Device.valueOf(args[3]) : Device.CPU;
+        String[] shape = DEFAULT_SHAPE.clone();
+        if (args.length > 4 && args.length != 4 + shape.length) {
+            throw new IllegalArgumentException("give all six shape arguments (users items warm widths batch num_neg)"
+                    + " or none; got " + (args.length - 4));
+        }
+        System.arraycopy(args, 4, shape, 0, Math.max(0, args.length - 4));
+        long numUser = positive(shape[0], "users");
+        long numItem = positive(shape[1], "items");
+        long numWarm = positive(shape[2], "warm");
+        long[] widths = Arrays.stream(shape[3].split(",")).mapToLong(w -> positive(w, "widths")).toArray();
+        int batch = Math.toIntExact(positive(shape[4], "batch"));
+        int numNeg = Math.toIntExact(positive(shape[5], "num_neg"));
+        if (numWarm > numItem || widths.length > 3) {
+            throw new IllegalArgumentException("warm must be at most items, and at most three widths");
+        }
         NativeLibrary.ensureLoaded();
 
         SplittableRandom random = new SplittableRandom(1);
         try (Arena arena = Arena.ofShared()) {
             List<FeatureMatrix> modalities = new ArrayList<>();
             String[] names = {"v", "a", "t"};
-            for (int m = 0; m < WIDTHS.length; m++) {
-                MemorySegment data = arena.allocate(ValueLayout.JAVA_FLOAT, NUM_ITEM * WIDTHS[m]);
-                for (long i = 0; i < NUM_ITEM * WIDTHS[m]; i++) {
+            for (int m = 0; m < widths.length; m++) {
+                MemorySegment data = arena.allocate(ValueLayout.JAVA_FLOAT, numItem * widths[m]);
+                for (long i = 0; i < numItem * widths[m]; i++) {
                     data.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextDouble());
                 }
-                modalities.add(new FeatureMatrix(names[m], data, NUM_ITEM, WIDTHS[m]));
+                modalities.add(new FeatureMatrix(names[m], data, numItem, widths[m]));
             }
-            ModelConfig config = ModelConfig.defaults(NUM_USER, NUM_ITEM, NUM_WARM)
+            ModelConfig config = ModelConfig.defaults(numUser, numItem, numWarm)
                     .withTempValue(2.0).withLrLambda(0.5).withRegWeight(0.1).withLearningRate(0.001)
                     .withDevice(device).withNumThreads(threads);
 
-            int group = 1 + NUM_NEG;
-            int rows = BATCH * group;
+            int group = 1 + numNeg;
+            int rows = batch * group;
             int numHybrid = (int) Math.floor(rows * NUM_SAMPLE);
             MemorySegment[][] batches = new MemorySegment[DISTINCT_BATCHES][];
             for (int b = 0; b < DISTINCT_BATCHES; b++) {
-                MemorySegment users = arena.allocate(ValueLayout.JAVA_LONG, BATCH);
+                MemorySegment users = arena.allocate(ValueLayout.JAVA_LONG, batch);
                 MemorySegment items = arena.allocate(ValueLayout.JAVA_LONG, rows);
                 MemorySegment hybrid = arena.allocate(ValueLayout.JAVA_LONG, numHybrid);
-                for (int i = 0; i < BATCH; i++) {
-                    users.setAtIndex(ValueLayout.JAVA_LONG, i, random.nextLong(NUM_USER));
+                for (int i = 0; i < batch; i++) {
+                    users.setAtIndex(ValueLayout.JAVA_LONG, i, random.nextLong(numUser));
                 }
                 for (int r = 0; r < rows; r++) {
-                    items.setAtIndex(ValueLayout.JAVA_LONG, r, random.nextLong(NUM_WARM));
+                    items.setAtIndex(ValueLayout.JAVA_LONG, r, random.nextLong(numWarm));
                 }
                 for (int h = 0; h < numHybrid; h++) {
                     hybrid.setAtIndex(ValueLayout.JAVA_LONG, h, random.nextLong(rows));
@@ -82,7 +95,7 @@ public final class StepBenchmark {
             try (ClcrecModel model = ClcrecModel.create(config, new ContentFeatures(modalities))) {
                 for (int s = 0; s < warmup; s++) {
                     MemorySegment[] b = batches[s % DISTINCT_BATCHES];
-                    model.trainStep(b[0], BATCH, b[1], group, b[2], numHybrid);
+                    model.trainStep(b[0], batch, b[1], group, b[2], numHybrid);
                 }
                 long[] stepNanos = new long[steps];
                 long nativeBefore = model.trainStepNativeNanos();
@@ -91,7 +104,7 @@ public final class StepBenchmark {
                 for (int s = 0; s < steps; s++) {
                     MemorySegment[] b = batches[s % DISTINCT_BATCHES];
                     long t0 = System.nanoTime();
-                    lastLoss = model.trainStep(b[0], BATCH, b[1], group, b[2], numHybrid).loss();
+                    lastLoss = model.trainStep(b[0], batch, b[1], group, b[2], numHybrid).loss();
                     stepNanos[s] = System.nanoTime() - t0;
                 }
                 long loopNanos = System.nanoTime() - loopStart;
@@ -103,8 +116,8 @@ public final class StepBenchmark {
                 System.out.printf("device               %s (LibTorch %s, threads %s)%n", model.device(),
                         NativeLibrary.torchVersion(), threads <= 0 ? "all" : threads);
                 System.out.printf("shape                users %d, items %d (%d warm), features %s, batch %d, "
-                        + "num_neg %d, dim %d, hybrid rows %d%n", NUM_USER, NUM_ITEM, NUM_WARM,
-                        Arrays.toString(WIDTHS), BATCH, NUM_NEG, config.dimE(), numHybrid);
+                        + "num_neg %d, dim %d, hybrid rows %d%n", numUser, numItem, numWarm,
+                        Arrays.toString(widths), batch, numNeg, config.dimE(), numHybrid);
                 System.out.printf("steps                %d timed after %d warm-up, last loss %.5f%n", steps, warmup,
                         lastLoss);
                 System.out.printf("step time ms         median %.2f  p10 %.2f  p90 %.2f  min %.2f  max %.2f%n",
@@ -116,6 +129,14 @@ public final class StepBenchmark {
                 System.out.printf("peak RSS (VmHWM)     %s%n", vmHwm());
             }
         }
+    }
+
+    private static long positive(String value, String what) {
+        long v = Long.parseLong(value.trim());
+        if (v < 1) {
+            throw new IllegalArgumentException(what + " must be at least 1, got " + value);
+        }
+        return v;
     }
 
     private static double ms(long nanos) {
