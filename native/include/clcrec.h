@@ -226,6 +226,17 @@ CLCREC_API int clcrec_model_load(clcrec_model *model, const char *path);
 /* Number of training steps taken (restored by clcrec_model_load). */
 CLCREC_API int clcrec_model_step_count(const clcrec_model *model, int64_t *out_steps);
 
+/*
+ * clcrec_checkpoint_read_config and clcrec_model_load for a checkpoint held in memory (len bytes
+ * at data, as clcrec_model_save wrote them), so that a caller can verify the bytes' checksum and
+ * load exactly the bytes it verified. label names the checkpoint in error messages (may be NULL).
+ * Loading refuses parameters or Adam moments that are NaN or infinite.
+ */
+CLCREC_API int clcrec_checkpoint_read_config_buffer(const void *data, int64_t len, const char *label,
+                                         clcrec_config *out_config);
+CLCREC_API int clcrec_model_load_buffer(clcrec_model *model, const void *data, int64_t len,
+                                         const char *label);
+
 /* ---- distributed data-parallel training (LibTorch's c10d) ---------------------------------- */
 
 typedef struct clcrec_group clcrec_group;

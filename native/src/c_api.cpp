@@ -443,6 +443,29 @@ int clcrec_model_load(clcrec_model* model, const char* path) {
   });
 }
 
+int clcrec_checkpoint_read_config_buffer(const void* data, int64_t len, const char* label,
+                                         clcrec_config* out_config) {
+  return guarded(__func__, [&] {
+    require_non_null(data, "data");
+    require_non_null(out_config, "out_config");
+    if (len <= 0) invalid_argument("len must be positive, got " + std::to_string(len));
+    const std::string name = label == nullptr ? std::string("<memory>") : std::string(label);
+    *out_config = open_checkpoint(static_cast<const char*>(data), static_cast<size_t>(len), name,
+                                  torch::Device(torch::kCPU))
+                      ->header.config;
+  });
+}
+
+int clcrec_model_load_buffer(clcrec_model* model, const void* data, int64_t len, const char* label) {
+  return guarded(__func__, [&] {
+    Model& m = mutable_model_of(model);
+    require_non_null(data, "data");
+    if (len <= 0) invalid_argument("len must be positive, got " + std::to_string(len));
+    const std::string name = label == nullptr ? std::string("<memory>") : std::string(label);
+    m.load(static_cast<const char*>(data), static_cast<size_t>(len), name);
+  });
+}
+
 int clcrec_model_step_count(const clcrec_model* model, int64_t* out_steps) {
   return guarded(__func__, [&] {
     const Model& m = model_of(model);

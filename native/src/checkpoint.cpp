@@ -87,6 +87,12 @@ void write_checkpoint(const std::string& path, const CheckpointHeader& header,
   }
 }
 
+namespace {
+
+void read_header(std::unique_ptr<OpenCheckpoint>& checkpoint, const std::string& path);
+
+}  // namespace
+
 std::unique_ptr<OpenCheckpoint> open_checkpoint(const std::string& path, const torch::Device& device) {
   auto checkpoint = std::make_unique<OpenCheckpoint>();
   {
@@ -99,6 +105,26 @@ std::unique_ptr<OpenCheckpoint> open_checkpoint(const std::string& path, const t
   } catch (const std::exception& e) {
     io_error(path, "not a readable checkpoint (" + describe(e) + ")");
   }
+  read_header(checkpoint, path);
+  return checkpoint;
+}
+
+std::unique_ptr<OpenCheckpoint> open_checkpoint(const char* data, size_t size, const std::string& label,
+                                                const torch::Device& device) {
+  auto checkpoint = std::make_unique<OpenCheckpoint>();
+  try {
+    // Reads the records out of the buffer into tensors of their own; the buffer may go after this.
+    checkpoint->archive.load_from(data, size, device);
+  } catch (const std::exception& e) {
+    io_error(label, "not a readable checkpoint (" + describe(e) + ")");
+  }
+  read_header(checkpoint, label);
+  return checkpoint;
+}
+
+namespace {
+
+void read_header(std::unique_ptr<OpenCheckpoint>& checkpoint, const std::string& path) {
   auto& archive = checkpoint->archive;
   c10::IValue tag;
   if (!archive.try_read("format", tag) || !tag.isString() || tag.toStringRef() != kFormatTag) {
@@ -134,8 +160,18 @@ std::unique_ptr<OpenCheckpoint> open_checkpoint(const std::string& path, const t
       h.num_words < 0 || h.steps < 0) {
     io_error(path, "corrupt header (invalid sizes)");
   }
-  return checkpoint;
 }
+
+// A NaN or infinite value in stored weights or Adam moments would load and then serve scores of
+// NaN (ranked arbitrarily), so a checkpoint holding one is refused.
+void require_finite_tensor(const torch::Tensor& t, const std::string& path, const std::string& what) {
+  if (!t.defined() || !t.is_floating_point() || t.numel() == 0) return;
+  if (!torch::isfinite(t).all().item<bool>()) {
+    io_error(path, what + " holds NaN or infinite values");
+  }
+}
+
+}  // namespace
 
 torch::Tensor read_checkpoint_parameter(OpenCheckpoint& checkpoint, const std::string& path,
                                         const std::string& name, at::IntArrayRef shape) {
@@ -151,6 +187,7 @@ torch::Tensor read_checkpoint_parameter(OpenCheckpoint& checkpoint, const std::s
     io_error(path, "parameter '" + name + "' has shape " + c10::str(tensor.sizes()) +
                        ", the model expects " + c10::str(shape));
   }
+  require_finite_tensor(tensor, path, "parameter '" + name + "'");
   return tensor;
 }
 
@@ -162,6 +199,12 @@ void read_checkpoint_optimizer(OpenCheckpoint& checkpoint, const std::string& pa
       io_error(path, "optimizer state is missing");
     }
     optimizer.load(optimizer_archive);
+    for (const auto& entry : optimizer.state()) {
+      const auto* adam = dynamic_cast<const torch::optim::AdamParamState*>(entry.second.get());
+      if (adam == nullptr) continue;
+      require_finite_tensor(adam->exp_avg(), path, "Adam state (first moment)");
+      require_finite_tensor(adam->exp_avg_sq(), path, "Adam state (second moment)");
+    }
   } catch (const ClcrecError&) {
     throw;
   } catch (const std::exception& e) {

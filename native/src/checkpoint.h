@@ -32,12 +32,16 @@ struct OpenCheckpoint {
   CheckpointHeader header;
 };
 std::unique_ptr<OpenCheckpoint> open_checkpoint(const std::string& path, const torch::Device& device);
+// The same for a checkpoint held in memory (size bytes at data); label names it in errors.
+std::unique_ptr<OpenCheckpoint> open_checkpoint(const char* data, size_t size, const std::string& label,
+                                                const torch::Device& device);
 
-// Reads a parameter tensor of the given shape; IO error naming path and key otherwise.
+// Reads a parameter tensor of the given shape; IO error naming path and key otherwise (also
+// when it holds NaN or infinite values).
 torch::Tensor read_checkpoint_parameter(OpenCheckpoint& checkpoint, const std::string& path,
                                         const std::string& name, at::IntArrayRef shape);
 
-// Loads the Adam state stored in the checkpoint into optimizer.
+// Loads the Adam state stored in the checkpoint into optimizer; refuses non-finite moments.
 void read_checkpoint_optimizer(OpenCheckpoint& checkpoint, const std::string& path,
                                torch::optim::Optimizer& optimizer);
 

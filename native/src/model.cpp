@@ -444,7 +444,15 @@ void Model::save(const std::string& path) const {
 
 void Model::load(const std::string& path) {
   std::unique_lock lock(mutex_);
-  auto checkpoint = open_checkpoint(path, device_);
+  load_locked(open_checkpoint(path, device_), path);
+}
+
+void Model::load(const char* data, size_t size, const std::string& label) {
+  std::unique_lock lock(mutex_);
+  load_locked(open_checkpoint(data, size, label, device_), label);
+}
+
+void Model::load_locked(std::unique_ptr<OpenCheckpoint> checkpoint, const std::string& path) {
   const CheckpointHeader& h = checkpoint->header;
   auto mismatch = [&](const char* what, int64_t stored, int64_t expected) {
     if (stored != expected) {

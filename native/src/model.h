@@ -22,6 +22,8 @@
 
 namespace clcrec {
 
+struct OpenCheckpoint;  // checkpoint.h
+
 // Raw content as the C API receives it (already validated).
 struct ContentInput {
   int64_t num_rows = 0;
@@ -62,6 +64,8 @@ class Model {
 
   void save(const std::string& path) const;
   void load(const std::string& path);
+  // Loads a checkpoint held in memory; label names it in errors.
+  void load(const char* data, size_t size, const std::string& label);
 
   // Data-parallel training: broadcasts rank 0's parameters, then every step all-reduces its
   // gradients over the group (gradient_sync.h). nullptr leaves the group.
@@ -71,6 +75,7 @@ class Model {
   void set_sparse_updates(bool enabled);
 
  private:
+  void load_locked(std::unique_ptr<OpenCheckpoint> checkpoint, const std::string& path);
   // The forward half of a step: the encoder run on the batch's distinct items (with autograd
   // history when grad mode is on, so that its parameters' gradients come from its small graph)
   // and the loss evaluated on that output, detached.

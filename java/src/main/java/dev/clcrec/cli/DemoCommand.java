@@ -53,9 +53,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!(minutes > 0)) {
+        if (!(minutes > 0) || Double.isInfinite(minutes)) {
             throw new ParameterException(spec.commandLine(), "--minutes must be > 0, got " + minutes);
         }
+        new FlagChecks(spec).intRange("--num_epoch", numEpoch, 1, Integer.MAX_VALUE)
+                .intRange("--num_neg", numNeg, 1, FlagChecks.MAX_NUM_NEG).positiveFinite("--l_r", learningRate)
+                .intRange("--dim_E", dimE, 1, FlagChecks.MAX_DIM_E).intRange("--threads", threads, 0, FlagChecks.MAX_THREADS);
         Path dir = DataPaths.resolve(spec, dataPath);
         try (Dataset data = Datasets.open(dir)) {
             ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withLrLambda(0.5).withTempValue(2.0).withRegWeight(REG_WEIGHT)

@@ -1,6 +1,7 @@
 package dev.clcrec.cli;
 
 import dev.clcrec.api.Recommender;
+import dev.clcrec.data.CsvFeatures;
 import dev.clcrec.data.Dataset;
 import dev.clcrec.data.Datasets;
 import dev.clcrec.data.FeatureLoading;
@@ -12,7 +13,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,6 +48,7 @@ final class EmbedItemsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        m.check(spec);
         try (Dataset data = Datasets.open(DataPaths.resolve(spec, m.dataPath));
              Arena arena = Arena.ofConfined()) {
             ContentFeatures trained = ContentSelection.select(data.content(), m.hasV, m.hasA, m.hasT);
@@ -67,8 +68,10 @@ final class EmbedItemsCommand implements Callable<Integer> {
                             + "=FILE: the model was trained with modalities "
                             + trained.modalities().stream().map(FeatureMatrix::name).toList());
                 }
-                FeatureMatrix fm = file.toString().endsWith(".csv") ? readCsv(file, t.name(), arena)
+                FeatureMatrix fm = file.toString().endsWith(".csv") ? CsvFeatures.read(file, t.name(), arena)
                         : FeatureLoading.matrix(file, t.name(), arena);
+                // named here, by file, row and column, rather than by the engine's argument index
+                dev.clcrec.data.FeatureChecks.checkFinite(file.toString(), fm.data(), fm.rows(), fm.cols());
                 if (fm.cols() != t.cols()) {
                     throw new ParameterException(spec.commandLine(), file + ": " + fm.cols() + " columns, but modality '"
                             + t.name() + "' has " + t.cols());
@@ -106,48 +109,6 @@ final class EmbedItemsCommand implements Callable<Integer> {
             max = Math.max(max, pairs.pairs().getAtIndex(ValueLayout.JAVA_LONG, p));
         }
         return max;
-    }
-
-    private static FeatureMatrix readCsv(Path file, String name, Arena arena) {
-        List<float[]> rows = new ArrayList<>();
-        try {
-            int line = 0;
-            for (String s : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                line++;
-                if (s.isBlank()) {
-                    continue;
-                }
-                String[] parts = s.split(",");
-                float[] r = new float[parts.length];
-                for (int i = 0; i < parts.length; i++) {
-                    try {
-                        r[i] = Float.parseFloat(parts[i].trim());
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException(file + " line " + line + " field " + (i + 1)
-                                + ": '" + parts[i].trim() + "' is not a number");
-                    }
-                    if (!Float.isFinite(r[i])) {
-                        throw new IllegalArgumentException(file + " line " + line + " field " + (i + 1) + ": not finite");
-                    }
-                }
-                if (!rows.isEmpty() && r.length != rows.getFirst().length) {
-                    throw new IllegalArgumentException(file + " line " + line + ": " + r.length
-                            + " values, earlier lines have " + rows.getFirst().length);
-                }
-                rows.add(r);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no rows");
-        }
-        int cols = rows.getFirst().length;
-        MemorySegment seg = arena.allocate(ValueLayout.JAVA_FLOAT, (long) rows.size() * cols);
-        for (int r = 0; r < rows.size(); r++) {
-            MemorySegment.copy(rows.get(r), 0, seg, ValueLayout.JAVA_FLOAT, (long) r * cols, cols);
-        }
-        return new FeatureMatrix(name, seg, rows.size(), cols);
     }
 
     private static void write(Path out, float[] emb, long rows, int dim) {

@@ -33,6 +33,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        m.check(spec);
+        new FlagChecks(spec).eachInRange("--ks", ks, 1, FlagChecks.MAX_K).intRange("--step", step, 1, Integer.MAX_VALUE);
         try (Dataset data = Datasets.open(DataPaths.resolve(spec, m.dataPath))) {
             ContentFeatures content = ContentSelection.select(data.content(), m.hasV, m.hasA, m.hasT);
             Map<String, EvalResult> table = new LinkedHashMap<>();

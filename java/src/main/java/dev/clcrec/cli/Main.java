@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On an error, also print its stack trace.")
+    boolean verbose;
 
     @Override
     public void run() {
@@ -24,6 +27,15 @@ public final class Main implements Runnable {
         LogSetup.configure();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose") || Boolean.getBoolean("clcrec.debug");
+        // A failure on a sampler or other background thread is reported like any other: one line.
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            err.println("error: " + message(e) + " (thread " + t.getName() + ")");
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+        });
         int code = run(args, out, err);
         out.flush(); // System.exit does not flush a PrintWriter's buffer
         err.flush();
@@ -37,16 +49,37 @@ public final class Main implements Runnable {
         cl.setErr(err);
         // Errors from bad data or bad values are the user's to fix: show the message, not a stack trace.
         cl.setExecutionExceptionHandler((e, line, parse) -> {
-            line.getErr().println("error: " + message(e));
-            if (Boolean.getBoolean("clcrec.debug")) {
-                e.printStackTrace(line.getErr());
-            } else {
-                line.getErr().println("(run with -Dclcrec.debug=true for the stack trace)");
-            }
-            line.getErr().flush();
+            report(e, line.getErr(), verbose(parse));
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // Errors bypass picocli's handler; they still get one line, not a JVM trace.
+            report(e, err, java.util.Arrays.asList(args).contains("--verbose"));
+            return 1;
+        }
+    }
+
+    /** One line naming the problem (the trace only with --verbose or -Dclcrec.debug=true). */
+    private static void report(Throwable e, PrintWriter err, boolean verbose) {
+        String what = e instanceof OutOfMemoryError ? "out of memory (" + message(e) + "); try smaller --batch_size, "
+                + "--dim_E or --step" : e instanceof StackOverflowError ? "stack overflow (input nested too deeply?)"
+                : message(e);
+        err.println("error: " + what);
+        if (verbose || Boolean.getBoolean("clcrec.debug")) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+    }
+
+    private static boolean verbose(CommandLine.ParseResult parse) {
+        for (CommandLine.ParseResult p = parse; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String message(Throwable e) {
@@ -56,6 +89,11 @@ public final class Main implements Runnable {
             c = c.getCause();
             m = c.getMessage();
         }
-        return m == null ? e.getClass().getSimpleName() : m;
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        // A library's message can be long and multi-line (a dump of its input); the user gets one line.
+        String line = m.strip().lines().findFirst().orElse(m);
+        return line.length() <= 2000 ? line : line.substring(0, 2000) + "...";
     }
 }

@@ -24,6 +24,11 @@ final class ModelOptions {
     @Option(names = "--no-cuda", description = "Use the CPU even if a GPU is available.")
     boolean noCuda;
 
+    /** Range checks of the shared flags; each error names its flag. */
+    void check(picocli.CommandLine.Model.CommandSpec spec) {
+        new FlagChecks(spec).intRange("--threads", threads, 0, FlagChecks.MAX_THREADS);
+    }
+
     Device device() {
         return noCuda ? Device.CPU : Device.AUTO;
     }

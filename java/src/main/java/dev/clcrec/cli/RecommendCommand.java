@@ -36,9 +36,8 @@ final class RecommendCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--only '" + only + "': use all, warm or cold");
         };
-        if (k < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-k must be >= 1, got " + k);
-        }
+        m.check(spec);
+        new FlagChecks(spec).intRange("-k/--topK", k, 1, FlagChecks.MAX_K);
         try (Dataset data = Datasets.open(DataPaths.resolve(spec, m.dataPath));
              Recommender rec = Recommender.load(m.model, data,
                      ContentSelection.select(data.content(), m.hasV, m.hasA, m.hasT), m.device(), m.threads)) {

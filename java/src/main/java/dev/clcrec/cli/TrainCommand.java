@@ -74,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--no-cuda", description = "Train on the CPU even if a GPU is available.")
     boolean noCuda;
-    @Option(names = "--PATH_weight_load", description = "Checkpoint to resume from (continues exactly when its .state.json is beside it).")
+    @Option(names = "--PATH_weight_load", description = "Checkpoint to resume from (continues exactly from a checkpoint that train wrote).")
     Path weightLoad;
     @Option(names = "--PATH_weight_save", description = "Where the best model is saved (default: <out>/best.ckpt).")
     Path weightSave;
@@ -112,6 +112,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkFlags();
         int nproc = distributed.launchCount(spec);
         if (nproc > 0) {
             java.util.List<String> args = spec.commandLine().getParseResult().originalArgs();
@@ -126,23 +127,65 @@ final class TrainCommand implements Callable<Integer> {
             ContentFeatures content = ContentSelection.select(data.content(), hasV, hasA, hasT);
             RunConfig config = runConfig();
             Map<String, Object> settings = settings(dir);
-            if (rank == null) {
-                return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile,
-                        settings, baselines, dev.clcrec.train.DataParallel.SINGLE.withSparseUpdates(distributed.sparseUpdates))
-                        ? 0 : 1;
+            try {
+                return trainHere(data, content, config, settings, rank) ? 0 : 1;
+            } catch (dev.clcrec.engine.ClcrecException e) {
+                if (e.status() != dev.clcrec.engine.ClcrecException.OUT_OF_MEMORY) {
+                    throw e;
+                }
+                // The engine cannot know which flag sized the allocation; these are the ones that do.
+                throw new IllegalStateException(e.getMessage() + "; the model and its batches are sized by --dim_E "
+                        + dimE + ", --batch_size " + batchSize + " and --num_neg " + numNeg + ": try smaller values", e);
             }
-            var backend = DistributedOptions.backend(config.model().device());
-            int deviceIndex = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
-                    ? Integer.parseInt(System.getenv().getOrDefault("LOCAL_RANK", "0").trim()) : 0;
-            try (var group = dev.clcrec.engine.ProcessGroup.join(rank.host(), rank.port(), rank.worldSize(),
-                    rank.rank(), backend, deviceIndex, rank.timeout())) {
-                settings.put("world_size", rank.worldSize());
-                RunConfig onDevice = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
-                        ? withDeviceIndex(config, deviceIndex) : config;
-                return TrainReport.run(spec.commandLine().getOut(), data, content, onDevice, out, prefix, saveFile,
-                        settings, baselines,
-                        dev.clcrec.train.DataParallel.over(group).withSparseUpdates(distributed.sparseUpdates)) ? 0 : 1;
-            }
+        }
+    }
+
+    /** Every flag's range, before anything is read (each error names its flag). */
+    void checkFlags() {
+        FlagChecks c = new FlagChecks(spec);
+        c.positiveFinite("--l_r", learningRate)
+                .nonNegativeFinite("--reg_weight", regWeight)
+                .intRange("--num_workers", numWorkers, 0, FlagChecks.MAX_WORKERS)
+                .intRange("--num_neg", numNeg, 1, FlagChecks.MAX_NUM_NEG)
+                .unitInterval("--lr_lambda", lrLambda)
+                .positiveFinite("--temp_value", tempValue)
+                .unitInterval("--num_sample", numSample)
+                .intRange("--batch_size", batchSize, 1, FlagChecks.MAX_BATCH_SIZE)
+                .intRange("--dim_E", dimE, 1, FlagChecks.MAX_DIM_E)
+                .intRange("--topK", topK, 1, FlagChecks.MAX_K)
+                .intRange("--step", step, 1, Integer.MAX_VALUE)
+                .intRange("--num_epoch", numEpoch, 1, Integer.MAX_VALUE)
+                .intRange("--threads", threads, 0, FlagChecks.MAX_THREADS)
+                .intRange("--patience", patience, 1, Integer.MAX_VALUE)
+                .eachInRange("--ks", ks, 1, FlagChecks.MAX_K)
+                .nonNegativeFinite("--max-minutes", maxMinutes)
+                .fileNameIn("--save_file", saveFile, out, false)
+                .fileNameIn("--prefix", prefix, out, true);
+        long rows = (long) batchSize * (1 + numNeg);
+        if (rows > FlagChecks.MAX_STEP_ROWS) {
+            throw c.fail("--batch_size " + batchSize + " x (1 + --num_neg " + numNeg + ")", "= " + rows,
+                    "rows per step, more than " + FlagChecks.MAX_STEP_ROWS);
+        }
+    }
+
+    /** Trains in this process: alone, or as one rank of the group the flags or environment describe. */
+    private boolean trainHere(Dataset data, ContentFeatures content, RunConfig config, Map<String, Object> settings,
+                              DistributedOptions.Rank rank) throws InterruptedException {
+        if (rank == null) {
+            return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile, settings,
+                    baselines, dev.clcrec.train.DataParallel.SINGLE.withSparseUpdates(distributed.sparseUpdates));
+        }
+        var backend = DistributedOptions.backend(config.model().device());
+        int deviceIndex = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
+                ? Integer.parseInt(System.getenv().getOrDefault("LOCAL_RANK", "0").trim()) : 0;
+        try (var group = dev.clcrec.engine.ProcessGroup.join(rank.host(), rank.port(), rank.worldSize(), rank.rank(),
+                backend, deviceIndex, rank.timeout())) {
+            settings.put("world_size", rank.worldSize());
+            RunConfig onDevice = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
+                    ? withDeviceIndex(config, deviceIndex) : config;
+            return TrainReport.run(spec.commandLine().getOut(), data, content, onDevice, out, prefix, saveFile,
+                    settings, baselines,
+                    dev.clcrec.train.DataParallel.over(group).withSparseUpdates(distributed.sparseUpdates));
         }
     }
 

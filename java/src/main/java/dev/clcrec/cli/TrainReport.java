@@ -18,7 +18,10 @@ import dev.clcrec.train.TrainingResult;
 import dev.clcrec.train.TrainingRun;
 import dev.clcrec.train.DataParallel;
 import dev.clcrec.train.TrainingListener;
+import dev.clcrec.engine.CheckpointFile;
+import dev.clcrec.train.OutputLock;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,7 +37,7 @@ final class TrainReport {
         return run(out, data, content, config, outDir, prefix, jsonName, settings, baselines, DataParallel.SINGLE);
     }
 
-    /** Only rank 0 prints and writes; the other ranks train their share and report nothing. */
+    /** Only rank 0 prints and writes (holding the output folder); the other ranks train their share and report nothing. */
     static boolean run(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config, Path outDir,
                        String prefix, String jsonName, Map<String, Object> settings, boolean baselines,
                        DataParallel parallel) throws InterruptedException {
@@ -43,6 +46,20 @@ final class TrainReport {
             o.model().close();
             return o.result().reason() != StopReason.NON_FINITE_LOSS;
         }
+        try (OutputLock lock = OutputLock.acquire(outDir)) {
+            // Holding the folder, any temporary file beside our checkpoints is a killed run's leftover.
+            for (Path ckpt : new Path[] {config.options().bestCheckpoint(), config.options().lastCheckpoint()}) {
+                if (ckpt != null) {
+                    CheckpointFile.removeStaleTemporaries(ckpt);
+                }
+            }
+            return runLocked(out, data, content, config, outDir, prefix, jsonName, settings, baselines, parallel);
+        }
+    }
+
+    private static boolean runLocked(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config,
+                                     Path outDir, String prefix, String jsonName, Map<String, Object> settings,
+                                     boolean baselines, DataParallel parallel) throws InterruptedException {
         int k = config.options().selectionK();
         out.printf("dataset %s: %d users, %d items (%d warm, %d cold), %d training pairs%n", data.name(),
                 data.numUser(), data.numItem(), data.numWarmItem(), data.numItem() - data.numWarmItem(),
@@ -75,8 +92,9 @@ final class TrainReport {
             ResultsFiles.writeCsv(outDir.resolve(prefix + "epochs.csv"), result.history());
             Path png = outDir.resolve(prefix + "training.png");
             String plotted = writePlot(out, png, result, k) ? ", " + png : "";
-            out.printf("wrote %s, %s%s; best model: %s%n", json, outDir.resolve(prefix + "epochs.csv"), plotted,
-                    config.options().bestCheckpoint());
+            Path best = config.options().bestCheckpoint();
+            out.printf("wrote %s, %s%s%s%n", json, outDir.resolve(prefix + "epochs.csv"), plotted,
+                    best != null && Files.isRegularFile(best) ? "; best model: " + best : "; no model was saved");
             out.flush();
             return result.reason() != StopReason.NON_FINITE_LOSS;
         }

@@ -112,33 +112,44 @@ public final class ClcrecModel implements AutoCloseable {
 
     /**
      * Loads a checkpoint written by {@link #save}: the stored config (with the given device and
-     * thread count) and the same content features the model was trained with.
+     * thread count) and the same content features the model was trained with. The file's checksums
+     * are verified before anything is loaded, and NaN or infinite weights are refused.
      */
     public static ClcrecModel load(Path checkpoint, ContentFeatures features, Device device, int deviceIndex,
+            int numThreads) {
+        return loadWithState(checkpoint, features, device, deviceIndex, numThreads).model();
+    }
+
+    /** A loaded model (the caller closes it) and the state saved in the same unit (null when none was). */
+    public record Loaded(ClcrecModel model, byte[] state) {}
+
+    /**
+     * {@link #load}, also returning the state stored with {@link #save(Path, byte[])}; both come
+     * from the same verified bytes, so they always belong to the same moment of training.
+     */
+    public static Loaded loadWithState(Path checkpoint, ContentFeatures features, Device device, int deviceIndex,
             int numThreads) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Objects.requireNonNull(device, "device");
         NativeLibrary.ensureLoaded();
-        if (!Files.isRegularFile(checkpoint)) {
-            throw new ClcrecException(ClcrecException.IO, "checkpoint not found: " + checkpoint.toAbsolutePath());
-        }
-        ModelConfig stored;
         try (Arena arena = Arena.ofConfined()) {
+            CheckpointFile.Verified unit = CheckpointFile.read(checkpoint, arena);
+            MemorySegment label = arena.allocateFrom(checkpoint.toString());
             MemorySegment cfg = clcrec_config.allocate(arena);
-            Status.check(clcrec_h.clcrec_checkpoint_read_config(arena.allocateFrom(checkpoint.toString()), cfg),
-                    "reading checkpoint " + checkpoint);
-            stored = ConfigStruct.read(cfg);
+            Status.check(clcrec_h.clcrec_checkpoint_read_config_buffer(unit.archive(), unit.archive().byteSize(),
+                    label, cfg), "reading checkpoint " + checkpoint);
+            ModelConfig stored = ConfigStruct.read(cfg);
+            ClcrecModel model = create(stored.withDevice(device).withDeviceIndex(deviceIndex)
+                    .withNumThreads(numThreads), features);
+            try (ModelHandle.Lease lease = model.handle.acquire("load")) {
+                Status.check(clcrec_h.clcrec_model_load_buffer(lease.pointer(), unit.archive(),
+                        unit.archive().byteSize(), label), "loading checkpoint " + checkpoint);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+            return new Loaded(model, unit.state());
         }
-        ClcrecModel model = create(stored.withDevice(device).withDeviceIndex(deviceIndex).withNumThreads(numThreads),
-                features);
-        try (ModelHandle.Lease lease = model.handle.acquire("load"); Arena arena = Arena.ofConfined()) {
-            Status.check(clcrec_h.clcrec_model_load(lease.pointer(), arena.allocateFrom(checkpoint.toString())),
-                    "loading checkpoint " + checkpoint);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
     }
 
     /** The config the model runs with; its device is resolved (CPU or CUDA, never AUTO). */
@@ -370,12 +381,33 @@ public final class ClcrecModel implements AutoCloseable {
         }
     }
 
-    /** Writes parameters, Adam state, step count and config (atomically: temp file, then rename). */
+    /** Writes parameters, Adam state, step count and config as a checkpoint unit without training state. */
     public void save(Path path) {
+        save(path, null);
+    }
+
+    /**
+     * Writes parameters, Adam state, step count, config and {@code state} (opaque bytes, may be null)
+     * as one checksummed file, atomically: a reader sees the previous unit or this one, never a mix
+     * (see {@link CheckpointFile}). {@link #loadWithState} reads both back.
+     */
+    public void save(Path path, byte[] state) {
         Objects.requireNonNull(path, "path");
-        try (ModelHandle.Lease lease = handle.acquire("save"); Arena arena = Arena.ofConfined()) {
-            Status.check(clcrec_h.clcrec_model_save(lease.pointer(), arena.allocateFrom(path.toString())),
-                    "saving checkpoint " + path);
+        Path archive = CheckpointFile.temporarySibling(path, "archive");
+        try {
+            try (ModelHandle.Lease lease = handle.acquire("save"); Arena arena = Arena.ofConfined()) {
+                Status.check(clcrec_h.clcrec_model_save(lease.pointer(), arena.allocateFrom(archive.toString())),
+                        "saving checkpoint " + path);
+            }
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(archive);
+            } catch (java.io.IOException e) {
+                throw new ClcrecException(ClcrecException.IO, "cannot write checkpoint " + path + ": " + e.getMessage());
+            }
+            CheckpointFile.write(path, bytes, state);
+        } finally {
+            CheckpointFile.deleteQuietly(archive);
         }
     }
 

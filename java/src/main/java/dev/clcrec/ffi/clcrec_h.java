@@ -1765,6 +1765,132 @@ public class clcrec_h extends clcrec_h$shared {
         }
     }
 
+    private static class clcrec_checkpoint_read_config_buffer {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_LONG,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_checkpoint_read_config_buffer");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_checkpoint_read_config_buffer(const void *data, int64_t len, const char *label, clcrec_config *out_config)
+     * }
+     */
+    public static FunctionDescriptor clcrec_checkpoint_read_config_buffer$descriptor() {
+        return clcrec_checkpoint_read_config_buffer.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_checkpoint_read_config_buffer(const void *data, int64_t len, const char *label, clcrec_config *out_config)
+     * }
+     */
+    public static MethodHandle clcrec_checkpoint_read_config_buffer$handle() {
+        return clcrec_checkpoint_read_config_buffer.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_checkpoint_read_config_buffer(const void *data, int64_t len, const char *label, clcrec_config *out_config)
+     * }
+     */
+    public static MemorySegment clcrec_checkpoint_read_config_buffer$address() {
+        return clcrec_checkpoint_read_config_buffer.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_checkpoint_read_config_buffer(const void *data, int64_t len, const char *label, clcrec_config *out_config)
+     * }
+     */
+    public static int clcrec_checkpoint_read_config_buffer(MemorySegment data, long len, MemorySegment label, MemorySegment out_config) {
+        var mh$ = clcrec_checkpoint_read_config_buffer.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_checkpoint_read_config_buffer", data, len, label, out_config);
+            }
+            return (int)mh$.invokeExact(data, len, label, out_config);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_model_load_buffer {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_LONG,
+            clcrec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_model_load_buffer");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_model_load_buffer(clcrec_model *model, const void *data, int64_t len, const char *label)
+     * }
+     */
+    public static FunctionDescriptor clcrec_model_load_buffer$descriptor() {
+        return clcrec_model_load_buffer.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_model_load_buffer(clcrec_model *model, const void *data, int64_t len, const char *label)
+     * }
+     */
+    public static MethodHandle clcrec_model_load_buffer$handle() {
+        return clcrec_model_load_buffer.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_model_load_buffer(clcrec_model *model, const void *data, int64_t len, const char *label)
+     * }
+     */
+    public static MemorySegment clcrec_model_load_buffer$address() {
+        return clcrec_model_load_buffer.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_model_load_buffer(clcrec_model *model, const void *data, int64_t len, const char *label)
+     * }
+     */
+    public static int clcrec_model_load_buffer(MemorySegment model, MemorySegment data, long len, MemorySegment label) {
+        var mh$ = clcrec_model_load_buffer.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_model_load_buffer", model, data, len, label);
+            }
+            return (int)mh$.invokeExact(model, data, len, label);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class clcrec_group_create {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             clcrec_h.C_INT,

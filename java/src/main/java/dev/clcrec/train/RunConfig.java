@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * @param model hyperparameters, device and threads (sizes are taken from the dataset)
  * @param ks evaluation cutoffs; must include options.selectionK()
  * @param evalBlock users per top-K call (the reference's --step)
- * @param resumeFrom checkpoint to continue from (its sidecar, when present, resumes exactly), or null
+ * @param resumeFrom checkpoint to continue from (exactly, when it carries a training state), or null
  */
 public record RunConfig(ModelConfig model, SamplingConfig sampling, TrainOptions options, int[] ks, int evalBlock,
                         Path resumeFrom) {

@@ -18,7 +18,7 @@ import java.util.Locale;
 /**
  * The CLCRec training loop: epochs of sampled batches fed to the native step, an evaluation of
  * every split after each epoch, model selection on validation Recall@K (all setting), the
- * reference's stopping rule, checkpoints with a sidecar for exact resumption.
+ * reference's stopping rule, checkpoints that carry their training state for exact resumption.
  *
  * <p>Not thread-safe; one run at a time. The model is trained in place.
  */
@@ -136,8 +136,7 @@ public final class Trainer {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create " + parent + ": " + e.getMessage(), e);
         }
-        model.save(checkpoint);
-        state.writeFor(checkpoint);
+        model.save(checkpoint, state.toJson()); // weights and state as one atomic, checksummed unit
     }
 
     private TrainingResult finish(List<EpochRecord> history, StoppingRule rule, StopReason reason, String message) {

@@ -49,10 +49,16 @@ public final class TrainingRun {
         TrainingState resume = null;
         ClcrecModel model;
         if (config.resumeFrom() != null) {
-            model = ClcrecModel.load(config.resumeFrom(), content, mc.device(), mc.deviceIndex(), mc.numThreads());
+            ClcrecModel.Loaded loaded = ClcrecModel.loadWithState(config.resumeFrom(), content, mc.device(),
+                    mc.deviceIndex(), mc.numThreads());
+            model = loaded.model();
             try {
                 checkSameShape(config.resumeFrom(), model.config(), sized);
-                resume = TrainingState.readFor(config.resumeFrom());
+                resume = loaded.state() == null ? null : TrainingState.fromJson(loaded.state(), config.resumeFrom());
+                if (resume != null && resume.stepCount() != model.stepCount()) {
+                    throw new IllegalArgumentException(config.resumeFrom() + ": the training state says "
+                            + resume.stepCount() + " steps but the weights have taken " + model.stepCount());
+                }
             } catch (RuntimeException e) {
                 model.close();
                 throw e;

@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * Everything beyond the model's own checkpoint that exact continuation needs, stored as a small
- * JSON sidecar ({@code <checkpoint>.state.json}). The sampler needs only the seed and the next epoch:
- * every batch is a function of (seed, epoch, batch index).
+ * Everything beyond the model's own weights that exact continuation needs. It is stored inside the
+ * checkpoint unit itself ({@link dev.clcrec.engine.ClcrecModel#save(java.nio.file.Path, byte[])}),
+ * so the weights and the state always come from the same epoch. The sampler needs only the seed and
+ * the next epoch: every batch is a function of (seed, epoch, batch index).
  *
  * @param nextEpoch the epoch training continues with
  * @param samplingKey seed and sampling settings; a resume with different ones is refused
@@ -26,37 +25,34 @@ public record TrainingState(int formatVersion, long nextEpoch, String samplingKe
         history = List.copyOf(history);
     }
 
-    public static Path sidecar(Path checkpoint) {
-        return checkpoint.resolveSibling(checkpoint.getFileName() + ".state.json");
-    }
-
-    /** Writes the sidecar of {@code checkpoint} atomically (temporary file, then rename). */
-    public void writeFor(Path checkpoint) {
-        Path target = sidecar(checkpoint);
+    /** UTF-8 JSON, as stored in the checkpoint unit. */
+    public byte[] toJson() {
         try {
-            Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), this);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return JSON.writeValueAsBytes(this);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write training state " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot serialise the training state: " + e.getMessage(), e);
         }
     }
 
-    /** The sidecar of {@code checkpoint}, or null when it has none (a bare model to fine-tune). */
-    public static TrainingState readFor(Path checkpoint) {
-        Path file = sidecar(checkpoint);
-        if (!Files.exists(file)) {
-            return null;
-        }
+    /**
+     * Parses the state stored in {@code checkpoint} (its bytes are already checksum-verified); a
+     * state of another format, or one that does not describe a consistent run, is refused naming it.
+     */
+    public static TrainingState fromJson(byte[] json, Path checkpoint) {
         TrainingState s;
         try {
-            s = JSON.readValue(file.toFile(), TrainingState.class);
+            s = JSON.readValue(json, TrainingState.class);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read training state " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(checkpoint + ": unreadable training state: " + e.getMessage(), e);
         }
         if (s.formatVersion() != FORMAT_VERSION) {
-            throw new IllegalArgumentException(file + ": training state format " + s.formatVersion()
+            throw new IllegalArgumentException(checkpoint + ": training state format " + s.formatVersion()
                     + " is not the supported " + FORMAT_VERSION);
+        }
+        if (s.nextEpoch() < 0 || s.stepCount() < 0 || s.epochsWithoutImprovement() < 0 || s.samplingKey() == null
+                || s.history().size() != s.nextEpoch()) {
+            throw new IllegalArgumentException(checkpoint + ": inconsistent training state (next epoch "
+                    + s.nextEpoch() + ", " + s.history().size() + " epochs of history)");
         }
         return s;
     }

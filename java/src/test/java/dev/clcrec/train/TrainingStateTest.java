@@ -7,12 +7,11 @@ import dev.clcrec.data.Split;
 import dev.clcrec.eval.EvalResult;
 import dev.clcrec.eval.MetricValues;
 import dev.clcrec.eval.SettingMetrics;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class TrainingStateTest {
     static EvalResult eval(double recall) {
@@ -24,21 +23,27 @@ class TrainingStateTest {
     }
 
     @Test
-    void sidecarRoundTripsExactly(@TempDir Path dir) {
-        EpochRecord r = new EpochRecord(3, 1.25, 1.0, 2.0, 0.5, 0.9, 17, 3.5, 0.1, 3.2, 0.7, eval(0.123456789));
-        TrainingState s = new TrainingState(TrainingState.FORMAT_VERSION, 4, "seed=1", 0.123456789, 3, 0, 68, List.of(r));
-        Path ckpt = dir.resolve("model.ckpt");
-        assertNull(TrainingState.readFor(ckpt));
-        s.writeFor(ckpt);
-        assertTrue(Files.exists(dir.resolve("model.ckpt.state.json")));
-        assertEquals(s, TrainingState.readFor(ckpt));
+    void jsonRoundTripsExactly() {
+        EpochRecord r = new EpochRecord(0, 1.25, 1.0, 2.0, 0.5, 0.9, 17, 3.5, 0.1, 3.2, 0.7, eval(0.123456789));
+        TrainingState s = new TrainingState(TrainingState.FORMAT_VERSION, 1, "seed=1", 0.123456789, 0, 0, 68, List.of(r));
+        assertEquals(s, TrainingState.fromJson(s.toJson(), Path.of("m.ckpt")));
     }
 
     @Test
-    void unknownFormatIsRefused(@TempDir Path dir) throws Exception {
-        Path ckpt = dir.resolve("m.ckpt");
-        new TrainingState(99, 1, "k", 0, 0, 0, 0, List.of()).writeFor(ckpt);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingState.readFor(ckpt));
-        assertTrue(e.getMessage().contains("format 99"), e.getMessage());
+    void unknownFormatIsRefused() {
+        byte[] json = new TrainingState(99, 0, "k", 0, 0, 0, 0, List.of()).toJson();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingState.fromJson(json, Path.of("m.ckpt")));
+        assertTrue(e.getMessage().contains("format 99") && e.getMessage().contains("m.ckpt"), e.getMessage());
+    }
+
+    @Test
+    void inconsistentOrGarbledStateIsRefusedNamingTheCheckpoint() {
+        byte[] ahead = new TrainingState(TrainingState.FORMAT_VERSION, 5, "k", 0, 0, 0, 0, List.of()).toJson();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainingState.fromJson(ahead, Path.of("a.ckpt")))
+                .getMessage().contains("a.ckpt"));
+        byte[] garbled = "{\"formatVersion\": 1, \"nextEpoch\": [".getBytes(StandardCharsets.UTF_8);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainingState.fromJson(garbled, Path.of("b.ckpt")))
+                .getMessage().contains("b.ckpt"));
     }
 }

@@ -16,6 +16,7 @@ public final class IdFiles {
     private IdFiles() {}
 
     public static List<String> read(Path file, int expected) {
+        dev.clcrec.data.InputFiles.requireRegular(file);
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             if (!lines.isEmpty() && lines.getLast().isEmpty()) {

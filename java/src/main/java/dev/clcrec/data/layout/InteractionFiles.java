@@ -45,6 +45,7 @@ public final class InteractionFiles {
     }
 
     private static void readTsv(Path file, InteractionsBuilder b) {
+        dev.clcrec.data.InputFiles.requireRegular(file);
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             long lineNo = 0;

@@ -1,7 +1,11 @@
 package dev.clcrec.data.layout;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.clcrec.data.DatasetFormatException;
 
@@ -15,15 +19,28 @@ public final class ManifestFiles {
     private ManifestFiles() {}
 
     private static ObjectMapper mapper() {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        // Strict on purpose: "num_user": "1500" or 1500.7 is a broken manifest, not 1500, and a key
+        // given twice means one of the two values is silently ignored.
+        return JsonMapper.builder()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .build();
     }
 
     public static Manifest read(Path file) {
+        dev.clcrec.data.InputFiles.requireRegular(file);
         Manifest m;
         try {
             m = mapper().readValue(file.toFile(), Manifest.class);
         } catch (JacksonException e) {
-            throw new DatasetFormatException(file + ": malformed manifest: " + e.getOriginalMessage(), e);
+            String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException jm && !jm.getPath().isEmpty()
+                    ? "field '" + jm.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                            : String.valueOf(r.getIndex())).collect(java.util.stream.Collectors.joining(".")) + "': "
+                    : "";
+            throw new DatasetFormatException(file + ": malformed manifest: " + field + e.getOriginalMessage(), e);
         } catch (IOException e) {
             if (e instanceof NoSuchFileException || e instanceof java.io.FileNotFoundException) {
                 throw new DatasetFormatException(file + ": missing file");
@@ -42,6 +59,14 @@ public final class ManifestFiles {
                 && m.interactions().test() != null, "interactions.train/val/test");
         require(file, m.modalities() != null || m.words() != null, "modalities");
         require(file, m.name() != null, "name");
+        if (m.modalities() != null) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Manifest.Modality mod : m.modalities()) {
+                if (mod != null && mod.name() != null && !seen.add(mod.name())) {
+                    throw new DatasetFormatException(file + ": modality '" + mod.name() + "' is listed twice");
+                }
+            }
+        }
         return m;
     }
 

@@ -61,7 +61,7 @@ public final class NpyFile {
                         + ", expected an object array (|O) holding a pickle");
             }
             ch.position(h.dataOffset());
-            return new ObjectArrayStream(h, Channels.newInputStream(ch));
+            return new ObjectArrayStream(h, Channels.newInputStream(ch), ch.size() - h.dataOffset());
         } catch (IOException | RuntimeException e) {
             try {
                 ch.close();
@@ -76,7 +76,7 @@ public final class NpyFile {
     }
 
     /** The header of an object array and the pickle bytes after it; close it after use. */
-    public record ObjectArrayStream(NpyHeader header, InputStream pickle) implements AutoCloseable {
+    public record ObjectArrayStream(NpyHeader header, InputStream pickle, long pickleBytes) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             pickle.close();
@@ -84,6 +84,7 @@ public final class NpyFile {
     }
 
     private static FileChannel open(Path file) {
+        dev.clcrec.data.InputFiles.requireRegular(file);
         try {
             return FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {

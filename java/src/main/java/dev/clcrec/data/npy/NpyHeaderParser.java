@@ -96,7 +96,16 @@ final class NpyHeaderParser {
             throw new DatasetFormatException(file + ": unsupported dtype '" + descr
                     + "', expected one of <f4, <f8, <i8, <i4, |b1, |O (little-endian)");
         }
-        return new NpyHeader(dtype, shape, dataOffset);
+        NpyHeader h = new NpyHeader(dtype, shape, dataOffset);
+        if (dtype != NpyDtype.OBJECT) {
+            try {
+                h.dataBytes();
+            } catch (ArithmeticException overflow) {
+                throw error("shape " + h.shapeString() + " of " + dtype.descr()
+                        + " has more bytes than any file can hold (2^63)");
+            }
+        }
+        return h;
     }
 
     private long[] readShape() {
@@ -109,14 +118,20 @@ final class NpyHeaderParser {
                 break;
             }
             int start = pos;
-            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+            while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
                 pos++;
             }
             if (start == pos) {
                 throw error("expected a non-negative integer in the shape");
             }
             // numpy may write Python 2 longs as 12L
-            long d = Long.parseLong(text.substring(start, pos));
+            long d;
+            try {
+                d = Long.parseLong(text.substring(start, pos));
+            } catch (NumberFormatException tooLarge) {
+                throw error("shape dimension " + text.substring(start, Math.min(pos, start + 40))
+                        + " does not fit in 64 bits");
+            }
             if (pos < text.length() && text.charAt(pos) == 'L') {
                 pos++;
             }
@@ -181,6 +196,10 @@ final class NpyHeaderParser {
 
     private DatasetFormatException error(String what) {
         return new DatasetFormatException(file + ": malformed .npy header at character " + pos + ": " + what
-                + " (header: " + text.strip() + ")");
+                + " (header: " + abbreviated(text.strip()) + ")");
+    }
+
+    private static String abbreviated(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "... (" + s.length() + " characters)";
     }
 }

@@ -54,10 +54,23 @@ public final class NdArray implements Buildable {
         return b;
     }
 
+    /** What the array's state holds (a list, bytes, ...), for {@link PickleBounds}. */
+    Object payload() {
+        return data;
+    }
+
+    /** Elements by shape; a negative or overflowing shape fails. */
     public long elementCount() {
         long n = 1;
         for (long d : shape) {
-            n *= d;
+            if (d < 0) {
+                throw new PickleException("ndarray shape has a negative dimension " + d);
+            }
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new PickleException("ndarray shape " + java.util.Arrays.toString(shape) + " overflows");
+            }
         }
         return n;
     }

@@ -21,7 +21,7 @@ public final class NumpyPickles {
     public static NdArray readObjectArray(Path file) {
         try (NpyFile.ObjectArrayStream s = NpyFile.openObjectArray(file)) {
             Object o = RestrictedUnpickler.load(file.toString(), new BufferedInputStream(s.pickle(), 1 << 16),
-                    PickleWhitelist.numpy(), null);
+                    s.pickleBytes(), PickleWhitelist.numpy(), null);
             if (!(o instanceof NdArray a) || a.shape() == null) {
                 throw new DatasetFormatException(file + ": pickle holds "
                         + (o == null ? "None" : o.getClass().getSimpleName()) + ", expected a numpy array");

@@ -36,9 +36,24 @@ public final class RestrictedUnpickler extends Unpickler {
      */
     public static Object load(String source, InputStream in, PickleWhitelist whitelist,
                               Function<Object, Object> persistentLoader) {
+        return load(source, in, -1, whitelist, persistentLoader);
+    }
+
+    /**
+     * Decodes one pickle of {@code length} bytes (-1: unknown) from {@code in}, bounded: no declared
+     * length beyond the bytes present, and the result passes {@link PickleBounds} (depth and element
+     * count for that many bytes). Everything else is a {@link DatasetFormatException} naming source.
+     */
+    public static Object load(String source, InputStream in, long length, PickleWhitelist whitelist,
+                              Function<Object, Object> persistentLoader) {
         RestrictedUnpickler u = new RestrictedUnpickler(source, whitelist, persistentLoader);
         try {
-            return u.load(in);
+            Object o = u.load(new BoundedPickleInput(in, length));
+            PickleBounds.check(source, o, PickleBounds.MAX_DEPTH, PickleBounds.budgetFor(length));
+            return o;
+        } catch (StackOverflowError e) {
+            // a last line of defence: every path above is iterative, but a Pyrolite internal may not be
+            throw new DatasetFormatException(source + ": the pickle nests too deeply to decode", null);
         } catch (DatasetFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -51,6 +66,21 @@ public final class RestrictedUnpickler extends Unpickler {
 
     @Override
     protected Object dispatch(short key) throws PickleException, IOException {
+        int lengthBytes = switch (key) {
+            case Opcodes.BINSTRING, Opcodes.BINUNICODE, Opcodes.BINBYTES, Opcodes.LONG4 -> 4;
+            case Opcodes.BINUNICODE8, Opcodes.BINBYTES8, Opcodes.BYTEARRAY8 -> 8;
+            default -> 0;
+        };
+        if (lengthBytes > 0 && input instanceof BoundedPickleInput b) {
+            long declared = b.peekLength(lengthBytes);
+            long left = b.remaining() - lengthBytes;
+            if (declared < 0 || declared > left || declared > Integer.MAX_VALUE - 16) {
+                throw new DatasetFormatException(source + ": pickle opcode at byte " + (b.position() - 1)
+                        + " declares " + (declared < 0 ? "a negative or huge" : Long.toUnsignedString(declared))
+                        + " bytes of data, but only " + (left == Long.MAX_VALUE - lengthBytes ? "what remains" : left)
+                        + " bytes remain");
+            }
+        }
         switch (key) {
             case Opcodes.GLOBAL -> {
                 String module = PickleUtils.readline(input);

@@ -29,6 +29,7 @@ public final class TorchTensorFile {
     private TorchTensorFile() {}
 
     public static FeatureMatrix readMatrix(Path file, String name, Arena arena) {
+        dev.clcrec.data.InputFiles.requireRegular(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ZipDirectory zip = ZipDirectory.read(file, ch);
             ZipDirectory.Entry pkl = zip.entries().values().stream()
@@ -38,6 +39,7 @@ public final class TorchTensorFile {
             String prefix = pkl.name().substring(0, pkl.name().length() - "data.pkl".length());
             byte[] pickle = storedBytes(file, ch, pkl);
             Object o = RestrictedUnpickler.load(file + " (" + pkl.name() + ")", new ByteArrayInputStream(pickle),
+                    pickle.length,
                     PickleWhitelist.torch(), pid -> storageRef(file, pid));
             if (!(o instanceof TorchTensorRef t)) {
                 throw new DatasetFormatException(file + ": holds " + (o == null ? "None" : o.getClass().getSimpleName())
@@ -56,9 +58,9 @@ public final class TorchTensorFile {
                         + "' is compressed; expected STORED as torch.save writes");
             }
             long numel = t.storage().numel();
-            if (numel < 0 || Math.min(data.size(), data.compressedSize()) < numel * Float.BYTES) {
+            if (numel < 0 || numel > Math.min(data.size(), data.compressedSize()) / Float.BYTES) {
                 throw new DatasetFormatException(file + ": storage entry '" + data.name() + "' has " + data.size()
-                        + " bytes, expected " + numel * Float.BYTES + " for " + numel + " floats");
+                        + " bytes, too few for " + numel + " floats");
             }
             long rows = t.size()[0];
             long cols = t.size()[1];
@@ -66,13 +68,22 @@ public final class TorchTensorFile {
                 throw new DatasetFormatException(file + ": tensor of size " + rows + "x" + cols
                         + ", expected at least one item and one feature");
             }
-            long last = t.offset() + (rows - 1) * t.stride()[0] + (cols - 1) * t.stride()[1];
+            long last;
+            try {
+                last = Math.addExact(t.offset(), Math.addExact(Math.multiplyExact(rows - 1, t.stride()[0]),
+                        Math.multiplyExact(cols - 1, t.stride()[1])));
+                Math.multiplyExact(Math.multiplyExact(rows, cols), (long) Float.BYTES);
+            } catch (ArithmeticException overflow) {
+                last = Long.MAX_VALUE;
+            }
             if (t.offset() < 0 || t.stride()[0] < 0 || t.stride()[1] < 0 || rows > 0 && cols > 0 && last >= numel) {
                 throw new DatasetFormatException(file + ": tensor view (offset " + t.offset() + ", size "
                         + rows + "x" + cols + ", stride " + t.stride()[0] + "," + t.stride()[1]
                         + ") exceeds its storage of " + numel + " elements");
             }
-            MemorySegment storage = ch.map(FileChannel.MapMode.READ_ONLY, data.dataOffset(), numel * Float.BYTES, arena);
+            MemorySegment storage = ch.map(FileChannel.MapMode.READ_ONLY, data.dataOffset(), data.compressedSize(), arena);
+            data.verifyCrc(file, storage);
+            storage = storage.asSlice(0, numel * Float.BYTES);
             boolean contiguous = t.stride()[1] == 1 && t.stride()[0] == cols;
             if (contiguous && storage.address() % Float.BYTES == 0) {
                 return FeatureLoading.feature(file, name,
@@ -118,6 +129,7 @@ public final class TorchTensorFile {
                 throw new DatasetFormatException(file + ": truncated entry '" + e.name() + "'");
             }
         }
+        e.verifyCrc(file, MemorySegment.ofArray(b.array()));
         return b.array();
     }
 }

@@ -18,7 +18,20 @@ import java.util.Map;
 public record ZipDirectory(Path file, Map<String, Entry> entries) {
 
     /** One entry: compression method (0 = stored), sizes, and where its data starts in the file. */
-    public record Entry(String name, int method, long compressedSize, long size, long dataOffset) {}
+    public record Entry(String name, int method, long compressedSize, long size, long dataOffset, long crc32,
+                        long localHeaderOffset) {
+        /** Checks the entry's stored bytes against the CRC-32 its directory record gives. */
+        public void verifyCrc(Path file, java.lang.foreign.MemorySegment data) {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            for (long at = 0; at < data.byteSize(); at += 1L << 30) { // a ByteBuffer holds < 2 GiB
+                crc.update(data.asSlice(at, Math.min(1L << 30, data.byteSize() - at)).asByteBuffer());
+            }
+            if (crc.getValue() != crc32) {
+                throw new DatasetFormatException(file + ": entry '" + name + "' fails its CRC-32 check (damaged, or "
+                        + "its data is not what the zip headers claim)");
+            }
+        }
+    }
 
     private static final int EOCD = 0x06054b50;
     private static final int EOCD64_LOCATOR = 0x07064b50;
@@ -77,6 +90,7 @@ public record ZipDirectory(Path file, Map<String, Entry> entries) {
                 throw new DatasetFormatException(file + ": corrupt zip central directory at entry " + k);
             }
             int method = cd.getShort(p + 10) & 0xffff;
+            long crc = cd.getInt(p + 16) & 0xffffffffL;
             long csize = cd.getInt(p + 20) & 0xffffffffL;
             long usize = cd.getInt(p + 24) & 0xffffffffL;
             int nameLen = cd.getShort(p + 28) & 0xffff;
@@ -116,10 +130,37 @@ public record ZipDirectory(Path file, Map<String, Entry> entries) {
                 throw new DatasetFormatException(file + ": truncated zip: entry '" + name + "' needs bytes up to "
                         + (dataOffset + csize) + ", file has " + size);
             }
-            entries.put(name, new Entry(name, method, csize, usize, dataOffset));
+            if (method == 0 && csize != usize) {
+                throw new DatasetFormatException(file + ": corrupt zip: stored entry '" + name + "' claims "
+                        + csize + " stored bytes but " + usize + " uncompressed");
+            }
+            if (entries.put(name, new Entry(name, method, csize, usize, dataOffset, crc, local)) != null) {
+                throw new DatasetFormatException(file + ": corrupt zip: entry '" + name + "' appears twice");
+            }
             p += 46 + nameLen + extraLen + commentLen;
         }
+        requireDisjoint(file, entries.values(), cdOffset);
         return new ZipDirectory(file, Map.copyOf(entries));
+    }
+
+    /**
+     * Each entry's data must end before the next entry's header and before the central directory:
+     * an entry whose stored data is shorter than its header claims would otherwise be read partly
+     * from the zip's own metadata.
+     */
+    private static void requireDisjoint(Path file, java.util.Collection<Entry> entries, long cdOffset) {
+        Entry[] sorted = entries.toArray(Entry[]::new);
+        java.util.Arrays.sort(sorted, java.util.Comparator.comparingLong(Entry::localHeaderOffset));
+        for (int i = 0; i < sorted.length; i++) {
+            long end = sorted[i].dataOffset() + sorted[i].compressedSize();
+            long limit = i + 1 < sorted.length ? sorted[i + 1].localHeaderOffset() : cdOffset;
+            if (end > limit) {
+                throw new DatasetFormatException(file + ": corrupt zip: entry '" + sorted[i].name() + "' claims "
+                        + sorted[i].compressedSize() + " bytes, which run into "
+                        + (i + 1 < sorted.length ? "entry '" + sorted[i + 1].name() + "'" : "the central directory")
+                        + " (its stored data is shorter than the header says)");
+            }
+        }
     }
 
     private static ByteBuffer read(FileChannel ch, long position, int length) throws IOException {
