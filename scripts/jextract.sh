@@ -39,7 +39,7 @@ fi
 jextract "${extra[@]}" --dump-includes "$probe/all.txt" "$header" >/dev/null
 grep -E "^--include-[a-z]+ +clcrec_|^--include-[a-z]+ +CLCREC_" "$probe/all.txt" \
   | grep -F "$header" | sed 's/ *#.*$//' \
-  | grep -v -x -- '--include-struct clcrec_model' > "$probe/includes.txt"  # opaque handle: no layout
+  | grep -v -x -e '--include-struct clcrec_model' -e '--include-struct clcrec_group' > "$probe/includes.txt"  # opaque handles: no layout
 if ! grep -q -- '--include-function clcrec_abi_version' "$probe/includes.txt"; then
   echo "error: could not list the symbols of $header (see: jextract --dump-includes)" >&2
   exit 1

@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 # libtorch-dev: LibTorch 1.13 (CPU); libopenblas0-pthread: a fast BLAS for it (the default
 # reference BLAS is ~40x slower); r-cran-dslabs: the real MovieLens data the integration test uses;
-# wrk: the HTTP load generator of scripts/bench-serve.sh.
-packages=(cmake g++ make maven libtorch-dev libopenblas0-pthread r-base-core r-cran-dslabs wrk)
+# wrk: the HTTP load generator of scripts/bench-serve.sh;
+# libgloo-dev: the Gloo headers that LibTorch's c10d headers include (distributed training).
+packages=(cmake g++ make maven libtorch-dev libgloo-dev libopenblas0-pthread r-base-core r-cran-dslabs wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -35,6 +35,7 @@ extern "C" {
 #define CLCREC_ERR_IO 3               /* checkpoint file missing, unreadable or corrupt */
 #define CLCREC_ERR_OUT_OF_MEMORY 4
 #define CLCREC_ERR_UNSUPPORTED 5      /* e.g. CUDA requested but not available */
+#define CLCREC_ERR_DISTRIBUTED 6      /* rendezvous failed, a rank was lost, a collective timed out */
 
 /* Device selection for clcrec_config.device_type. */
 #define CLCREC_DEVICE_AUTO 0 /* CUDA if available, else CPU */
@@ -235,6 +236,62 @@ CLCREC_API int clcrec_checkpoint_read_config_buffer(const void *data, int64_t le
                                          clcrec_config *out_config);
 CLCREC_API int clcrec_model_load_buffer(clcrec_model *model, const void *data, int64_t len,
                                          const char *label);
+
+/* ---- distributed data-parallel training (LibTorch's c10d) ---------------------------------- */
+
+typedef struct clcrec_group clcrec_group;
+
+/* Backends for clcrec_group_create. */
+#define CLCREC_BACKEND_GLOO 1 /* CPU tensors; always built in */
+#define CLCREC_BACKEND_NCCL 2 /* CUDA tensors; only when this LibTorch has NCCL (else UNSUPPORTED) */
+
+/*
+ * Joins a process group of world_size ranks: rank 0 serves the rendezvous store on
+ * master_addr:master_port (TCP), the other ranks connect to it. Blocks until every rank has
+ * joined or timeout_ms passes. The same timeout bounds every later collective. A mismatched
+ * world size, a rank taken twice, an unreachable master or a timeout returns
+ * CLCREC_ERR_DISTRIBUTED with a message naming the rank and address concerned.
+ * device_index: the CUDA device of the NCCL backend (ignored by Gloo).
+ */
+CLCREC_API int clcrec_group_create(const char *master_addr, int32_t master_port,
+                                   int32_t world_size, int32_t rank, int32_t backend,
+                                   int32_t device_index, int64_t timeout_ms,
+                                   clcrec_group **out_group);
+
+/* Leaves the group and frees it (a model joined to it keeps the connection until it leaves
+ * or is freed). NULL is a no-op. */
+CLCREC_API void clcrec_group_free(clcrec_group *group);
+
+CLCREC_API int clcrec_group_rank(const clcrec_group *group, int32_t *out_rank);
+CLCREC_API int clcrec_group_size(const clcrec_group *group, int32_t *out_size);
+
+/* Returns when every rank has called it (or fails with CLCREC_ERR_DISTRIBUTED). */
+CLCREC_API int clcrec_group_barrier(clcrec_group *group);
+
+/* Replaces values[0..len) by their sums over all ranks (float64, e.g. metric sums). */
+CLCREC_API int clcrec_group_all_reduce_sum(clcrec_group *group, double *values, int64_t len);
+
+/*
+ * Joins the model to the group (every rank must call it, in the same order as the other
+ * collectives): the parameters are broadcast from rank 0, and from then on every
+ * clcrec_model_train_step sums the ranks' gradients and losses, each rank weighted by its
+ * batch_size (its slice of the global batch), and divides by the global batch size before the
+ * optimizer step, so every rank applies the same update: the step of one process over the
+ * whole global batch. A joined model accepts batch_size 0 (a rank whose slice is empty).
+ * group = NULL leaves the group. The Adam state is not broadcast: ranks must start from the
+ * same state (fresh, or the same checkpoint).
+ */
+CLCREC_API int clcrec_model_join_group(clcrec_model *model, clcrec_group *group);
+
+/*
+ * enabled = 1: from the next step on, the id table is updated row-wise ("lazy" Adam, like
+ * torch.optim.SparseAdam): only the rows the step's batch touched get a gradient, are exchanged
+ * between ranks (ids + rows) and have their Adam moments and values updated, with dense Adam's
+ * arithmetic and step count; the other rows, and their moments, do not change. A step then costs
+ * what its batch costs, whatever the size of the table. enabled = 0 (the default): dense Adam over
+ * every row, as the reference. The encoder is always updated densely.
+ */
+CLCREC_API int clcrec_model_set_sparse_updates(clcrec_model *model, int32_t enabled);
 
 #ifdef __cplusplus
 }

@@ -99,8 +99,14 @@ void validate_word_pairs(const int64_t* word_pairs, int64_t num_word_pairs, int6
 
 BatchInput validate_batch(const Model& model, const int64_t* users, int64_t batch_size,
                           const int64_t* items, int64_t group_size, const int64_t* hybrid_rows,
-                          int64_t num_hybrid) {
+                          int64_t num_hybrid, bool allow_empty = false) {
   const clcrec_config& c = model.config();
+  if (allow_empty && batch_size == 0) {  // a rank with an empty slice of the global batch
+    require_positive(group_size, "group_size");
+    BatchInput empty;
+    empty.group_size = group_size;
+    return empty;
+  }
   require_positive(batch_size, "batch_size");
   require_positive(group_size, "group_size");
   require_non_null(users, "users");
@@ -221,7 +227,8 @@ int clcrec_model_train_step(clcrec_model* model, const int64_t* users, int64_t b
   return guarded(__func__, [&] {
     Model& m = mutable_model_of(model);
     require_non_null(out_result, "out_result");
-    BatchInput input = validate_batch(m, users, batch_size, items, group_size, hybrid_rows, num_hybrid);
+    BatchInput input = validate_batch(m, users, batch_size, items, group_size, hybrid_rows, num_hybrid,
+                                      m.in_group());
     *out_result = m.train_step(input);
   });
 }

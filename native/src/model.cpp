@@ -13,6 +13,7 @@
 #include "checkpoint.h"
 #include "contrastive_loss.h"
 #include "error_boundary.h"
+#include "gradient_sync.h"
 #include "row_scatter.h"
 
 namespace clcrec {
@@ -152,16 +153,20 @@ void Model::clear_gradients() {
   for (auto& p : module_->parameters()) p.mutable_grad() = torch::Tensor();
 }
 
-void Model::compute_gradients(const StepForward& step) {
+void Model::compute_gradients(const StepForward& step, RowGradient* sparse_rows) {
   LossGradients grads;
   {
     torch::NoGradGuard no_grad;
     grads = step.loss->gradients();
-    if (!id_gradient_.defined()) id_gradient_ = torch::empty_like(module_->id_embedding);
-    id_gradient_.zero_();
-    scatter_add_rows(id_gradient_, grads.table_rows, grads.table_grad);
+    if (sparse_rows != nullptr) {
+      *sparse_rows = coalesce_rows(grads.table_rows, grads.table_grad);
+    } else {
+      if (!id_gradient_.defined()) id_gradient_ = torch::empty_like(module_->id_embedding);
+      id_gradient_.zero_();
+      scatter_add_rows(id_gradient_, grads.table_rows, grads.table_grad);
+    }
   }
-  module_->id_embedding.mutable_grad() = id_gradient_;
+  if (sparse_rows == nullptr) module_->id_embedding.mutable_grad() = id_gradient_;
   // The encoder's (and a trainable word table's) gradients from autograd over its own graph.
   if (step.encoded.requires_grad()) step.encoded.backward(grads.encoded);
 }
@@ -210,8 +215,7 @@ clcrec_step_result to_result(const LossValues& losses) {
 
 }  // namespace
 
-clcrec_step_result Model::apply_gradients(const LossValues& losses) {
-  clcrec_step_result result = to_result(losses);
+clcrec_step_result Model::apply_gradients(const clcrec_step_result& result, const RowGradient& sparse_rows) {
   if (!std::isfinite(result.loss)) {
     clear_gradients();
     fail(CLCREC_ERR_RUNTIME, "the loss is not finite (loss " + std::to_string(result.loss) +
@@ -224,13 +228,15 @@ clcrec_step_result Model::apply_gradients(const LossValues& losses) {
   for (const auto& p : module_->parameters()) {
     if (p.grad().defined()) gradients.push_back(p.grad());
   }
+  if (sparse_) gradients.push_back(sparse_rows.rows.contiguous());
   if (!all_finite(gradients)) {
     clear_gradients();
     fail(CLCREC_ERR_RUNTIME, "a gradient is not finite although the loss is (loss " +
                                  std::to_string(result.loss) +
                                  "); parameters and optimizer state were left unchanged");
   }
-  optimizer_->step();
+  optimizer_->step();  // the id table has no grad() with sparse updates: dense Adam skips it
+  if (sparse_) lazy_adam_step(*optimizer_, module_->id_embedding, sparse_rows);
   invalidate_representation();
   clear_gradients();
   ++steps_;
@@ -239,14 +245,63 @@ clcrec_step_result Model::apply_gradients(const LossValues& losses) {
 
 clcrec_step_result Model::train_step(const BatchInput& input) {
   std::unique_lock lock(mutex_);
-  Batch batch = make_batch(input, config_.num_user, config_.num_item, device_);
   clear_gradients();
-  StepForward step = forward(batch);
-  compute_gradients(step);
+  clcrec_step_result result{};
+  RowGradient rows;  // sparse updates: the id table's gradient as (touched rows, gradient rows)
+  // In a group, a rank must reach the all-reduce even with an empty slice or a bad loss, or the
+  // others would wait for it until the timeout.
+  if (input.batch_size > 0) {
+    Batch batch = make_batch(input, config_.num_user, config_.num_item, device_);
+    StepForward step = forward(batch);
+    result = to_result(step.loss->values());
+    if (std::isfinite(result.loss)) compute_gradients(step, sparse_ ? &rows : nullptr);
+  }
+  if (sparse_ && !rows.ids.defined()) {
+    rows.ids = torch::zeros({0}, torch::TensorOptions().dtype(torch::kInt64).device(device_));
+    rows.rows = torch::zeros({0, config_.dim_e}, torch::TensorOptions().device(device_));
+  }
   // Gradients computed: each trainable parameter's grad() holds d loss / d parameter (the id
-  // table's is the dense id_gradient_). Anything that combines or rewrites gradients before
-  // the optimizer (an all-reduce across processes) goes here.
-  return apply_gradients(step.loss->values());
+  // table's is the dense id_gradient_, or the touched rows with sparse updates). Data-parallel
+  // training combines the ranks' gradients here, before the optimizer (gradient_sync.h).
+  if (group_ && sparse_) rows = exchange_row_gradients(*group_, rows, input.batch_size, config_.dim_e);
+  if (group_) result = synchronize_gradients(*group_, trainable_parameters(), input.batch_size, result);
+  return apply_gradients(result, rows);
+}
+
+std::vector<torch::Tensor> Model::trainable_parameters() const {
+  std::vector<torch::Tensor> params;
+  for (const auto& [name, p] : module_->api_parameters()) {
+    if (name == "word_embedding" && !train_words_) continue;
+    if (name == "id_embedding" && sparse_) continue;  // its rows go through exchange_row_gradients
+    params.push_back(p);
+  }
+  return params;
+}
+
+void Model::join_group(std::shared_ptr<DistributedGroup> group) {
+  std::unique_lock lock(mutex_);
+  if (group && group->device() != device_) {
+    invalid_argument("group: its backend works on " + group->device().str() + " tensors, but this model is on " +
+                     device_.str() + " (Gloo serves CPU models, NCCL CUDA models)");
+  }
+  if (group) {
+    std::vector<torch::Tensor> params;
+    for (const auto& named : module_->api_parameters()) params.push_back(named.second);
+    broadcast_parameters(*group, params);
+    refresh_frozen_words();
+    invalidate_representation();
+  }
+  group_ = std::move(group);
+}
+
+void Model::set_sparse_updates(bool enabled) {
+  std::unique_lock lock(mutex_);
+  sparse_ = enabled;
+}
+
+bool Model::in_group() const {
+  std::shared_lock lock(mutex_);
+  return group_ != nullptr;
 }
 
 clcrec_step_result Model::compute_loss(const BatchInput& input) const {

@@ -16,6 +16,8 @@
 #include "content_features.h"
 #include "contrastive_loss.h"
 #include "dense_adam.h"
+#include "distributed_group.h"
+#include "sparse_rows.h"
 #include "ranking.h"
 
 namespace clcrec {
@@ -65,6 +67,13 @@ class Model {
   // Loads a checkpoint held in memory; label names it in errors.
   void load(const char* data, size_t size, const std::string& label);
 
+  // Data-parallel training: broadcasts rank 0's parameters, then every step all-reduces its
+  // gradients over the group (gradient_sync.h). nullptr leaves the group.
+  void join_group(std::shared_ptr<DistributedGroup> group);
+  bool in_group() const;
+  // Row-wise lazy Adam for the id table (sparse_rows.h) instead of the reference's dense Adam.
+  void set_sparse_updates(bool enabled);
+
  private:
   void load_locked(std::unique_ptr<OpenCheckpoint> checkpoint, const std::string& path);
   // The forward half of a step: the encoder run on the batch's distinct items (with autograd
@@ -77,9 +86,12 @@ class Model {
   StepForward forward(const Batch& batch) const;
   // Leaves d loss / d parameter in every trainable parameter's grad(); the id table's in
   // id_gradient_, a dense buffer reused across steps.
-  void compute_gradients(const StepForward& step);
-  // Refuses a non-finite loss or gradient (parameters and Adam state untouched), else steps.
-  clcrec_step_result apply_gradients(const LossValues& losses);
+  // With sparse_rows set (sparse updates), the id table's gradient goes there as (touched rows,
+  // gradient rows) instead, and the table gets no grad().
+  void compute_gradients(const StepForward& step, RowGradient* sparse_rows = nullptr);
+  // Refuses a non-finite loss or gradient (parameters and Adam state untouched), else steps
+  // (the id table row-wise from sparse_rows with sparse updates).
+  clcrec_step_result apply_gradients(const clcrec_step_result& result, const RowGradient& sparse_rows);
   void clear_gradients();
   // Encoder input rows for the given items (host list and device tensor).
   torch::Tensor content_rows(const std::vector<int64_t>& items, const torch::Tensor& items_device) const;
@@ -93,6 +105,8 @@ class Model {
   torch::Tensor parameter(const std::string& name) const;
   void refresh_frozen_words();
   std::unique_ptr<DenseAdam> make_optimizer() const;
+  // The parameters that receive a gradient (the frozen word table does not).
+  std::vector<torch::Tensor> trainable_parameters() const;
 
   mutable std::shared_mutex mutex_;
   clcrec_config config_;
@@ -109,6 +123,8 @@ class Model {
   std::unique_ptr<DenseAdam> optimizer_;
   torch::Tensor id_gradient_;  // same shape as the id table; allocated on the first step
   int64_t steps_ = 0;
+  std::shared_ptr<DistributedGroup> group_;  // null: a single process
+  bool sparse_ = false;
   mutable std::mutex representation_mutex_;  // guards representation_ among shared readers
   mutable torch::Tensor representation_;
 };

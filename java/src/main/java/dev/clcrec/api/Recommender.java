@@ -111,7 +111,16 @@ public final class Recommender implements AutoCloseable {
     /** Trains on {@code data} with a chosen subset of its content. */
     public static Recommender train(Dataset data, ContentFeatures content, RunConfig config, TrainingListener listener)
             throws InterruptedException {
-        TrainingRun.Outcome o = TrainingRun.execute(data, content, config, listener);
+        return train(data, content, config, listener, dev.clcrec.train.DataParallel.SINGLE);
+    }
+
+    /**
+     * Trains as one rank of a data-parallel group ({@link dev.clcrec.train.DataParallel#over}); every rank
+     * ends with the same model, so each may serve it.
+     */
+    public static Recommender train(Dataset data, ContentFeatures content, RunConfig config, TrainingListener listener,
+                                    dev.clcrec.train.DataParallel parallel) throws InterruptedException {
+        TrainingRun.Outcome o = TrainingRun.execute(data, content, config, listener, parallel);
         return overDataset(data, content, o.model(), o.result(), Device.AUTO, 0);
     }
 

@@ -120,10 +120,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--parallel", description = "With --runs: trainings at once, at most the cores "
             + "(default ${DEFAULT-VALUE}).", defaultValue = "1")
     int parallel;
+    @picocli.CommandLine.Mixin
+    DistributedOptions distributed;
 
     @Override
     public Integer call() throws Exception {
         checkFlags();
+        int nproc = distributed.launchCount(spec);
+        if (nproc > 0) {
+            java.util.List<String> args = spec.commandLine().getParseResult().originalArgs();
+            int at = args.indexOf(spec.name());
+            java.util.List<String> own = LocalLauncher.withoutNproc(args.subList(at + 1, args.size()));
+            return LocalLauncher.run(nproc, own, distributed.timeout(spec), spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
+        }
+        DistributedOptions.Rank rank = distributed.resolve(spec, System.getenv());
         Path dir = DataPaths.resolve(spec, dataPath);
         try (Dataset data = Datasets.open(dir)) {
             ContentFeatures content = ContentSelection.select(data.content(), hasV, hasA, hasT);
@@ -131,11 +142,14 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> settings = settings(dir);
             try {
                 if (runs > 1) {
+                    if (rank != null) {
+                        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                                "--runs > 1 cannot be combined with data-parallel training (--nproc/--world-size)");
+                    }
                     return RepeatedReport.run(spec.commandLine().getOut(), data, content, config, runs, parallel, out,
                             prefix + saveFile, settings) ? 0 : 1;
                 }
-                return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile,
-                        settings, baselines) ? 0 : 1;
+                return trainHere(data, content, config, settings, rank) ? 0 : 1;
             } catch (dev.clcrec.engine.ClcrecException e) {
                 if (e.status() != dev.clcrec.engine.ClcrecException.OUT_OF_MEMORY) {
                     throw e;
@@ -173,6 +187,32 @@ final class TrainCommand implements Callable<Integer> {
             throw c.fail("--batch_size " + batchSize + " x (1 + --num_neg " + numNeg + ")", "= " + rows,
                     "rows per step, more than " + FlagChecks.MAX_STEP_ROWS);
         }
+    }
+
+    /** Trains in this process: alone, or as one rank of the group the flags or environment describe. */
+    private boolean trainHere(Dataset data, ContentFeatures content, RunConfig config, Map<String, Object> settings,
+                              DistributedOptions.Rank rank) throws InterruptedException {
+        if (rank == null) {
+            return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile, settings,
+                    baselines, dev.clcrec.train.DataParallel.SINGLE.withSparseUpdates(distributed.sparseUpdates));
+        }
+        var backend = DistributedOptions.backend(config.model().device());
+        int deviceIndex = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
+                ? Integer.parseInt(System.getenv().getOrDefault("LOCAL_RANK", "0").trim()) : 0;
+        try (var group = dev.clcrec.engine.ProcessGroup.join(rank.host(), rank.port(), rank.worldSize(), rank.rank(),
+                backend, deviceIndex, rank.timeout())) {
+            settings.put("world_size", rank.worldSize());
+            RunConfig onDevice = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
+                    ? withDeviceIndex(config, deviceIndex) : config;
+            return TrainReport.run(spec.commandLine().getOut(), data, content, onDevice, out, prefix, saveFile,
+                    settings, baselines,
+                    dev.clcrec.train.DataParallel.over(group).withSparseUpdates(distributed.sparseUpdates));
+        }
+    }
+
+    private static RunConfig withDeviceIndex(RunConfig c, int index) {
+        return new RunConfig(c.model().withDeviceIndex(index), c.sampling(), c.options(), c.ks(), c.evalBlock(),
+                c.resumeFrom());
     }
 
     RunConfig runConfig() {
@@ -254,6 +294,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("frozen_words", frozenWords);
         s.put("select_on", selection().toString());
         s.put("runs", runs);
+        s.put("sparse_updates", distributed.sparseUpdates);
         return s;
     }
 }

@@ -17,6 +17,8 @@ import dev.clcrec.train.StopReason;
 import dev.clcrec.train.TrainingPlot;
 import dev.clcrec.train.TrainingResult;
 import dev.clcrec.train.TrainingRun;
+import dev.clcrec.train.DataParallel;
+import dev.clcrec.train.TrainingListener;
 import dev.clcrec.engine.CheckpointFile;
 import dev.clcrec.train.OutputLock;
 import java.io.PrintWriter;
@@ -33,6 +35,18 @@ final class TrainReport {
     static boolean run(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config, Path outDir,
                        String prefix, String jsonName, Map<String, Object> settings, boolean baselines)
             throws InterruptedException {
+        return run(out, data, content, config, outDir, prefix, jsonName, settings, baselines, DataParallel.SINGLE);
+    }
+
+    /** Only rank 0 prints and writes (holding the output folder); the other ranks train their share and report nothing. */
+    static boolean run(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config, Path outDir,
+                       String prefix, String jsonName, Map<String, Object> settings, boolean baselines,
+                       DataParallel parallel) throws InterruptedException {
+        if (!parallel.leader()) {
+            TrainingRun.Outcome o = TrainingRun.execute(data, content, config, TrainingListener.NONE, parallel);
+            o.model().close();
+            return o.result().reason() != StopReason.NON_FINITE_LOSS;
+        }
         try (OutputLock lock = OutputLock.acquire(outDir)) {
             // Holding the folder, any temporary file beside our checkpoints is a killed run's leftover.
             for (Path ckpt : new Path[] {config.options().bestCheckpoint(), config.options().lastCheckpoint()}) {
@@ -40,20 +54,24 @@ final class TrainReport {
                     CheckpointFile.removeStaleTemporaries(ckpt);
                 }
             }
-            return runLocked(out, data, content, config, outDir, prefix, jsonName, settings, baselines);
+            return runLocked(out, data, content, config, outDir, prefix, jsonName, settings, baselines, parallel);
         }
     }
 
     private static boolean runLocked(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config,
                                      Path outDir, String prefix, String jsonName, Map<String, Object> settings,
-                                     boolean baselines) throws InterruptedException {
+                                     boolean baselines, DataParallel parallel) throws InterruptedException {
         int k = config.options().selectionK();
         out.printf("dataset %s: %d users, %d items (%d warm, %d cold), %d training pairs%n", data.name(),
                 data.numUser(), data.numItem(), data.numWarmItem(), data.numItem() - data.numWarmItem(),
                 data.train().size());
         out.flush();
         ConsoleProgress progress = new ConsoleProgress(out, System.console() != null, data.train().size(), k);
-        try (Recommender rec = Recommender.train(data, content, config, progress)) {
+        if (parallel.distributed()) {
+            out.printf("data-parallel: %d ranks, global batch %d pairs split into contiguous slices%n",
+                    parallel.size(), config.sampling().batchSize());
+        }
+        try (Recommender rec = Recommender.train(data, content, config, progress, parallel)) {
             var result = rec.training().orElseThrow();
             out.println();
             out.println(result.message());

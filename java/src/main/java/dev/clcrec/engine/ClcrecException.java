@@ -16,6 +16,8 @@ public class ClcrecException extends RuntimeException {
     public static final int OUT_OF_MEMORY = 4;
     /** clcrec.h: e.g. CUDA requested but not available. */
     public static final int UNSUPPORTED = 5;
+    /** clcrec.h: rendezvous failed, a rank was lost, a collective timed out. */
+    public static final int DISTRIBUTED = 6;
 
     private static final long serialVersionUID = 1L;
 

@@ -40,6 +40,7 @@ public final class ClcrecModel implements AutoCloseable {
     private final long[] modalityWidths;
     private final boolean wordText;
     private final AtomicLong trainStepNanos = new AtomicLong();
+    private volatile boolean joined;
 
     private ClcrecModel(MemorySegment pointer, ContentFeatures features) {
         this.handle = new ModelHandle(pointer);
@@ -410,6 +411,33 @@ public final class ClcrecModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Joins a data-parallel group: every rank calls it, rank 0's parameters are broadcast, and from
+     * then on {@link #trainStep} takes this rank's slice of the global batch (possibly empty) and
+     * applies the update of the whole global batch (gradients averaged over the ranks, weighted by
+     * slice size). {@code null} leaves the group.
+     */
+    public void joinGroup(ProcessGroup group) {
+        try (ModelHandle.Lease lease = handle.acquire("joinGroup")) {
+            Status.check(clcrec_h.clcrec_model_join_group(lease.pointer(), group == null ? MemorySegment.NULL
+                    : group.live()), "joining the process group");
+            joined = group != null;
+        }
+    }
+
+    /**
+     * Sparse updates (opt-in): from the next step on, only the id-table rows a batch touched get a
+     * gradient, are exchanged between ranks and are updated, by a row-wise lazy Adam (dense Adam's
+     * arithmetic on those rows; the others and their moments stay put), so a step costs what its
+     * batch costs whatever the size of the table. Off (the reference's dense Adam) by default.
+     */
+    public void setSparseUpdates(boolean enabled) {
+        try (ModelHandle.Lease lease = handle.acquire("setSparseUpdates")) {
+            Status.check(clcrec_h.clcrec_model_set_sparse_updates(lease.pointer(), enabled ? 1 : 0),
+                    "clcrec_model_set_sparse_updates");
+        }
+    }
+
     /** Frees the native model; idempotent. Waits for calls in progress on other threads to finish. */
     @Override
     public void close() {
@@ -419,7 +447,9 @@ public final class ClcrecModel implements AutoCloseable {
 
     private MemorySegment checkBatch(MemorySegment users, long batchSize, MemorySegment items, long groupSize,
             MemorySegment hybridRows, long numHybrid) {
-        Segments.positive("batchSize", batchSize);
+        if (!(joined && batchSize == 0)) { // a joined model's rank may hold an empty slice
+            Segments.positive("batchSize", batchSize);
+        }
         Segments.positive("groupSize", groupSize);
         Segments.nonNegative("numHybrid", numHybrid);
         Segments.require(users, "users", batchSize, JAVA_LONG);

@@ -34,6 +34,7 @@ final class Status {
             case ClcrecException.IO -> "I/O error";
             case ClcrecException.OUT_OF_MEMORY -> "out of memory";
             case ClcrecException.UNSUPPORTED -> "unsupported";
+            case ClcrecException.DISTRIBUTED -> "distributed";
             default -> "status " + status;
         };
     }

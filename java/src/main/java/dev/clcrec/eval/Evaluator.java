@@ -33,6 +33,7 @@ public final class Evaluator implements AutoCloseable {
     private final Arena arena;
     private final MemorySegment masks;
     private final List<Block> blocks;
+    private final EvalShard shard;
 
     /**
      * One top-K call's inputs, built once: the users and their excluded training items never change
@@ -51,6 +52,17 @@ public final class Evaluator implements AutoCloseable {
      */
     public Evaluator(int numItem, int numWarm, ItemSets train, Map<Split, Map<Setting, ItemSets>> heldOut,
                      int[] ks, int blockSize) {
+        this(numItem, numWarm, train, heldOut, ks, blockSize, EvalShard.WHOLE);
+    }
+
+    /**
+     * An evaluator that ranks only its shard of the users (contiguous, in user order) and combines
+     * the metric sums of all shards through the shard's reducer, so every rank reports the metrics
+     * over all users.
+     */
+    public Evaluator(int numItem, int numWarm, ItemSets train, Map<Split, Map<Setting, ItemSets>> heldOut,
+                     int[] ks, int blockSize, EvalShard shard) {
+        this.shard = java.util.Objects.requireNonNull(shard, "shard");
         if (blockSize <= 0) {
             throw new IllegalArgumentException("evaluation block size (--step) must be > 0, got " + blockSize);
         }
@@ -66,7 +78,8 @@ public final class Evaluator implements AutoCloseable {
             throw new IllegalArgumentException("K=" + maxK + " is larger than the " + numItem + " items");
         }
         this.blockSize = blockSize;
-        this.users = usersWithHeldOut(this.heldOut, train.numRows());
+        int[] all = usersWithHeldOut(this.heldOut, train.numRows());
+        this.users = Arrays.copyOfRange(all, shard.from(all.length), shard.to(all.length));
         this.arena = Arena.ofShared();
         this.masks = arena.allocate((long) MASK_ORDER.length * numItem);
         for (int j = 0; j < numItem; j++) {
@@ -139,7 +152,7 @@ public final class Evaluator implements AutoCloseable {
         return Arrays.copyOf(users, n);
     }
 
-    /** Users ranked per evaluation (those with any held-out item). */
+    /** Users this evaluator ranks per evaluation (those with any held-out item, in its shard). */
     public int usersRanked() {
         return users.length;
     }
@@ -180,10 +193,32 @@ public final class Evaluator implements AutoCloseable {
                 }
             }
         }
+        if (shard.world() > 1) {
+            reduce(acc);
+        }
         List<SettingMetrics> entries = new ArrayList<>();
         acc.forEach((split, m) -> m.forEach((setting, a) ->
                 entries.add(new SettingMetrics(split, setting, a.users(), a.averages()))));
         return new EvalResult(entries);
+    }
+
+    // One all-reduce for every split, setting and cutoff, in the maps' fixed (enum) order.
+    private void reduce(Map<Split, Map<Setting, MetricAccumulator>> acc) {
+        List<MetricAccumulator> all = new ArrayList<>();
+        acc.values().forEach(m -> all.addAll(m.values()));
+        int length = all.stream().mapToInt(MetricAccumulator::sumsLength).sum();
+        double[] sums = new double[length];
+        int offset = 0;
+        for (MetricAccumulator a : all) {
+            a.writeSums(sums, offset);
+            offset += a.sumsLength();
+        }
+        shard.reducer().sumInPlace(sums);
+        offset = 0;
+        for (MetricAccumulator a : all) {
+            a.readSums(sums, offset);
+            offset += a.sumsLength();
+        }
     }
 
     @Override

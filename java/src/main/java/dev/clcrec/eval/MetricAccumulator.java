@@ -97,6 +97,29 @@ public final class MetricAccumulator {
         return users;
     }
 
+    /** Length of {@link #writeSums}'s output: the per-cutoff sums and the user count. */
+    public int sumsLength() {
+        return 3 * ks.length + 1;
+    }
+
+    /** Writes the raw sums (for combining accumulators across processes) at {@code out[offset..]}. */
+    public void writeSums(double[] out, int offset) {
+        int n = ks.length;
+        System.arraycopy(precision, 0, out, offset, n);
+        System.arraycopy(recall, 0, out, offset + n, n);
+        System.arraycopy(ndcg, 0, out, offset + 2 * n, n);
+        out[offset + 3 * n] = users;
+    }
+
+    /** Replaces the sums by those at {@code in[offset..]}, as {@link #writeSums} lays them out. */
+    public void readSums(double[] in, int offset) {
+        int n = ks.length;
+        System.arraycopy(in, offset, precision, 0, n);
+        System.arraycopy(in, offset + n, recall, 0, n);
+        System.arraycopy(in, offset + 2 * n, ndcg, 0, n);
+        users = Math.round(in[offset + 3 * n]);
+    }
+
     /** Averages per cutoff (zeros when no user was counted). */
     public SortedMap<Integer, MetricValues> averages() {
         TreeMap<Integer, MetricValues> out = new TreeMap<>();

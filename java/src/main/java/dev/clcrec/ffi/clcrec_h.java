@@ -86,6 +86,15 @@ public class clcrec_h extends clcrec_h$shared {
     public static int CLCREC_ERR_UNSUPPORTED() {
         return CLCREC_ERR_UNSUPPORTED;
     }
+    private static final int CLCREC_ERR_DISTRIBUTED = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * #define CLCREC_ERR_DISTRIBUTED 6
+     * }
+     */
+    public static int CLCREC_ERR_DISTRIBUTED() {
+        return CLCREC_ERR_DISTRIBUTED;
+    }
     private static final int CLCREC_DEVICE_AUTO = (int)0L;
     /**
      * {@snippet lang=c :
@@ -112,6 +121,24 @@ public class clcrec_h extends clcrec_h$shared {
      */
     public static int CLCREC_DEVICE_CUDA() {
         return CLCREC_DEVICE_CUDA;
+    }
+    private static final int CLCREC_BACKEND_GLOO = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define CLCREC_BACKEND_GLOO 1
+     * }
+     */
+    public static int CLCREC_BACKEND_GLOO() {
+        return CLCREC_BACKEND_GLOO;
+    }
+    private static final int CLCREC_BACKEND_NCCL = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define CLCREC_BACKEND_NCCL 2
+     * }
+     */
+    public static int CLCREC_BACKEND_NCCL() {
+        return CLCREC_BACKEND_NCCL;
     }
 
     private static class clcrec_abi_version {
@@ -1857,6 +1884,498 @@ public class clcrec_h extends clcrec_h$shared {
                 traceDowncall("clcrec_model_load_buffer", model, data, len, label);
             }
             return (int)mh$.invokeExact(model, data, len, label);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_group_create {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_INT,
+            clcrec_h.C_INT,
+            clcrec_h.C_INT,
+            clcrec_h.C_INT,
+            clcrec_h.C_INT,
+            clcrec_h.C_LONG,
+            clcrec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_group_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_group_create(const char *master_addr, int32_t master_port, int32_t world_size, int32_t rank, int32_t backend, int32_t device_index, int64_t timeout_ms, clcrec_group **out_group)
+     * }
+     */
+    public static FunctionDescriptor clcrec_group_create$descriptor() {
+        return clcrec_group_create.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_group_create(const char *master_addr, int32_t master_port, int32_t world_size, int32_t rank, int32_t backend, int32_t device_index, int64_t timeout_ms, clcrec_group **out_group)
+     * }
+     */
+    public static MethodHandle clcrec_group_create$handle() {
+        return clcrec_group_create.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_group_create(const char *master_addr, int32_t master_port, int32_t world_size, int32_t rank, int32_t backend, int32_t device_index, int64_t timeout_ms, clcrec_group **out_group)
+     * }
+     */
+    public static MemorySegment clcrec_group_create$address() {
+        return clcrec_group_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_group_create(const char *master_addr, int32_t master_port, int32_t world_size, int32_t rank, int32_t backend, int32_t device_index, int64_t timeout_ms, clcrec_group **out_group)
+     * }
+     */
+    public static int clcrec_group_create(MemorySegment master_addr, int master_port, int world_size, int rank, int backend, int device_index, long timeout_ms, MemorySegment out_group) {
+        var mh$ = clcrec_group_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_group_create", master_addr, master_port, world_size, rank, backend, device_index, timeout_ms, out_group);
+            }
+            return (int)mh$.invokeExact(master_addr, master_port, world_size, rank, backend, device_index, timeout_ms, out_group);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_group_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            clcrec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_group_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * void clcrec_group_free(clcrec_group *group)
+     * }
+     */
+    public static FunctionDescriptor clcrec_group_free$descriptor() {
+        return clcrec_group_free.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * void clcrec_group_free(clcrec_group *group)
+     * }
+     */
+    public static MethodHandle clcrec_group_free$handle() {
+        return clcrec_group_free.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * void clcrec_group_free(clcrec_group *group)
+     * }
+     */
+    public static MemorySegment clcrec_group_free$address() {
+        return clcrec_group_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void clcrec_group_free(clcrec_group *group)
+     * }
+     */
+    public static void clcrec_group_free(MemorySegment group) {
+        var mh$ = clcrec_group_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_group_free", group);
+            }
+            mh$.invokeExact(group);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_group_rank {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_group_rank");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_group_rank(const clcrec_group *group, int32_t *out_rank)
+     * }
+     */
+    public static FunctionDescriptor clcrec_group_rank$descriptor() {
+        return clcrec_group_rank.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_group_rank(const clcrec_group *group, int32_t *out_rank)
+     * }
+     */
+    public static MethodHandle clcrec_group_rank$handle() {
+        return clcrec_group_rank.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_group_rank(const clcrec_group *group, int32_t *out_rank)
+     * }
+     */
+    public static MemorySegment clcrec_group_rank$address() {
+        return clcrec_group_rank.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_group_rank(const clcrec_group *group, int32_t *out_rank)
+     * }
+     */
+    public static int clcrec_group_rank(MemorySegment group, MemorySegment out_rank) {
+        var mh$ = clcrec_group_rank.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_group_rank", group, out_rank);
+            }
+            return (int)mh$.invokeExact(group, out_rank);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_group_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_group_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_group_size(const clcrec_group *group, int32_t *out_size)
+     * }
+     */
+    public static FunctionDescriptor clcrec_group_size$descriptor() {
+        return clcrec_group_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_group_size(const clcrec_group *group, int32_t *out_size)
+     * }
+     */
+    public static MethodHandle clcrec_group_size$handle() {
+        return clcrec_group_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_group_size(const clcrec_group *group, int32_t *out_size)
+     * }
+     */
+    public static MemorySegment clcrec_group_size$address() {
+        return clcrec_group_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_group_size(const clcrec_group *group, int32_t *out_size)
+     * }
+     */
+    public static int clcrec_group_size(MemorySegment group, MemorySegment out_size) {
+        var mh$ = clcrec_group_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_group_size", group, out_size);
+            }
+            return (int)mh$.invokeExact(group, out_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_group_barrier {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_group_barrier");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_group_barrier(clcrec_group *group)
+     * }
+     */
+    public static FunctionDescriptor clcrec_group_barrier$descriptor() {
+        return clcrec_group_barrier.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_group_barrier(clcrec_group *group)
+     * }
+     */
+    public static MethodHandle clcrec_group_barrier$handle() {
+        return clcrec_group_barrier.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_group_barrier(clcrec_group *group)
+     * }
+     */
+    public static MemorySegment clcrec_group_barrier$address() {
+        return clcrec_group_barrier.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_group_barrier(clcrec_group *group)
+     * }
+     */
+    public static int clcrec_group_barrier(MemorySegment group) {
+        var mh$ = clcrec_group_barrier.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_group_barrier", group);
+            }
+            return (int)mh$.invokeExact(group);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_group_all_reduce_sum {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_group_all_reduce_sum");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_group_all_reduce_sum(clcrec_group *group, double *values, int64_t len)
+     * }
+     */
+    public static FunctionDescriptor clcrec_group_all_reduce_sum$descriptor() {
+        return clcrec_group_all_reduce_sum.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_group_all_reduce_sum(clcrec_group *group, double *values, int64_t len)
+     * }
+     */
+    public static MethodHandle clcrec_group_all_reduce_sum$handle() {
+        return clcrec_group_all_reduce_sum.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_group_all_reduce_sum(clcrec_group *group, double *values, int64_t len)
+     * }
+     */
+    public static MemorySegment clcrec_group_all_reduce_sum$address() {
+        return clcrec_group_all_reduce_sum.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_group_all_reduce_sum(clcrec_group *group, double *values, int64_t len)
+     * }
+     */
+    public static int clcrec_group_all_reduce_sum(MemorySegment group, MemorySegment values, long len) {
+        var mh$ = clcrec_group_all_reduce_sum.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_group_all_reduce_sum", group, values, len);
+            }
+            return (int)mh$.invokeExact(group, values, len);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_model_join_group {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_model_join_group");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_model_join_group(clcrec_model *model, clcrec_group *group)
+     * }
+     */
+    public static FunctionDescriptor clcrec_model_join_group$descriptor() {
+        return clcrec_model_join_group.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_model_join_group(clcrec_model *model, clcrec_group *group)
+     * }
+     */
+    public static MethodHandle clcrec_model_join_group$handle() {
+        return clcrec_model_join_group.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_model_join_group(clcrec_model *model, clcrec_group *group)
+     * }
+     */
+    public static MemorySegment clcrec_model_join_group$address() {
+        return clcrec_model_join_group.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_model_join_group(clcrec_model *model, clcrec_group *group)
+     * }
+     */
+    public static int clcrec_model_join_group(MemorySegment model, MemorySegment group) {
+        var mh$ = clcrec_model_join_group.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_model_join_group", model, group);
+            }
+            return (int)mh$.invokeExact(model, group);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_model_set_sparse_updates {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_model_set_sparse_updates");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_model_set_sparse_updates(clcrec_model *model, int32_t enabled)
+     * }
+     */
+    public static FunctionDescriptor clcrec_model_set_sparse_updates$descriptor() {
+        return clcrec_model_set_sparse_updates.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_model_set_sparse_updates(clcrec_model *model, int32_t enabled)
+     * }
+     */
+    public static MethodHandle clcrec_model_set_sparse_updates$handle() {
+        return clcrec_model_set_sparse_updates.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_model_set_sparse_updates(clcrec_model *model, int32_t enabled)
+     * }
+     */
+    public static MemorySegment clcrec_model_set_sparse_updates$address() {
+        return clcrec_model_set_sparse_updates.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_model_set_sparse_updates(clcrec_model *model, int32_t enabled)
+     * }
+     */
+    public static int clcrec_model_set_sparse_updates(MemorySegment model, int enabled) {
+        var mh$ = clcrec_model_set_sparse_updates.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_model_set_sparse_updates", model, enabled);
+            }
+            return (int)mh$.invokeExact(model, enabled);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

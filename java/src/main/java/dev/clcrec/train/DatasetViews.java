@@ -45,4 +45,9 @@ public final class DatasetViews {
     public static Evaluator evaluator(Dataset d, int[] ks, int blockSize) {
         return new Evaluator(d.numItem(), d.numWarmItem(), sets(d.train()), heldOut(d), ks, blockSize);
     }
+
+    /** An evaluator of one shard of the users, its sums combined by the shard's reducer. */
+    public static Evaluator evaluator(Dataset d, int[] ks, int blockSize, dev.clcrec.eval.EvalShard shard) {
+        return new Evaluator(d.numItem(), d.numWarmItem(), sets(d.train()), heldOut(d), ks, blockSize, shard);
+    }
 }

@@ -31,9 +31,20 @@ public final class Trainer {
     private final Evaluator evaluator;
     private final TrainOptions options;
     private final TrainingListener listener;
+    private final DataParallel parallel;
 
     public Trainer(ClcrecModel model, BatchFiller filler, Evaluator evaluator, TrainOptions options,
                    TrainingListener listener) {
+        this(model, filler, evaluator, options, listener, DataParallel.SINGLE);
+    }
+
+    /**
+     * A trainer for one rank of data-parallel training: the model must have joined
+     * {@code parallel}'s group and the evaluator must use its {@link DataParallel#evalShard()}.
+     */
+    public Trainer(ClcrecModel model, BatchFiller filler, Evaluator evaluator, TrainOptions options,
+                   TrainingListener listener, DataParallel parallel) {
+        this.parallel = parallel;
         this.model = model;
         this.filler = filler;
         this.evaluator = evaluator;
@@ -73,7 +84,9 @@ public final class Trainer {
             LOG.log(Level.INFO, "resuming at epoch {0} (best so far: epoch {1})", epoch, resume.bestEpoch());
         }
         long started = System.nanoTime();
-        try (BatchPipeline pipeline = new BatchPipeline(filler)) {
+        SamplingConfig sc = filler.config();
+        try (BatchPipeline pipeline = new BatchPipeline(filler);
+             SliceStep slicer = new SliceStep(parallel, sc.hybridCount((long) sc.batchSize() * sc.groupSize()))) {
             while (true) {
                 if (rule.shouldStop()) {
                     return finish(history, rule, StopReason.NO_IMPROVEMENT, "stopped after " + rule.patience()
@@ -83,13 +96,14 @@ public final class Trainer {
                     return finish(history, rule, StopReason.EPOCH_LIMIT, "reached num_epoch=" + options.numEpoch());
                 }
                 double elapsed = (System.nanoTime() - started) / 1e9;
-                if (options.maxSeconds() > 0 && elapsed >= options.maxSeconds()) {
+                // Each rank has its own clock: the ranks agree, so that all stop at the same epoch.
+                if (options.maxSeconds() > 0 && parallel.anyRank(elapsed >= options.maxSeconds())) {
                     return finish(history, rule, StopReason.TIME_LIMIT, String.format(Locale.ROOT,
                             "reached the time limit of %.0f s", options.maxSeconds()));
                 }
                 EpochRecord record;
                 try {
-                    record = trainEpoch(pipeline, epoch);
+                    record = trainEpoch(pipeline, slicer, epoch);
                 } catch (NonFiniteLossException e) {
                     String where = options.lastCheckpoint() != null ? "; the last good checkpoint is "
                             + options.lastCheckpoint() : "";
@@ -103,10 +117,10 @@ public final class Trainer {
                 TrainingState state = new TrainingState(TrainingState.FORMAT_VERSION, epoch + 1, key,
                         rule.bestRecall(), rule.bestEpoch(), rule.epochsWithoutImprovement(), model.stepCount(), history,
                         options.selection().toString());
-                if (improved && options.bestCheckpoint() != null) {
+                if (improved && options.bestCheckpoint() != null && parallel.leader()) {
                     save(options.bestCheckpoint(), state);
                 }
-                if (options.lastCheckpoint() != null) {
+                if (options.lastCheckpoint() != null && parallel.leader()) {
                     save(options.lastCheckpoint(), state);
                 }
                 LOG.log(Level.INFO, String.format(Locale.ROOT,
@@ -148,12 +162,13 @@ public final class Trainer {
     }
 
     private TrainingResult finish(List<EpochRecord> history, StoppingRule rule, StopReason reason, String message) {
+        parallel.barrier(); // the leader's last checkpoint is complete before any rank reads it
         EpochRecord best = history.stream().filter(r -> r.epoch() == rule.bestEpoch()).findFirst().orElse(null);
         LOG.log(Level.INFO, message);
         return new TrainingResult(best, history, reason, message);
     }
 
-    private EpochRecord trainEpoch(BatchPipeline pipeline, long epoch) throws InterruptedException {
+    private EpochRecord trainEpoch(BatchPipeline pipeline, SliceStep slicer, long epoch) throws InterruptedException {
         double[] sums = new double[5];
         long[] steps = {0};
         long[] pairs = {0};
@@ -164,8 +179,7 @@ public final class Trainer {
         pipeline.runEpoch(epoch, 0, batch -> {
             StepLosses l;
             try {
-                l = model.trainStep(batch.users(), batch.size(), batch.items(), batch.groupSize(),
-                        batch.hybridRows(), batch.numHybrid());
+                l = slicer.step(model, batch);
             } catch (ClcrecException e) {
                 if (e.status() == ClcrecException.RUNTIME && e.getMessage() != null
                         && e.getMessage().contains("not finite")) {

@@ -27,6 +27,16 @@ public final class TrainingRun {
 
     public static Outcome execute(Dataset data, ContentFeatures content, RunConfig config, TrainingListener listener)
             throws InterruptedException {
+        return execute(data, content, config, listener, DataParallel.SINGLE);
+    }
+
+    /**
+     * One rank of data-parallel training: every rank calls this with the same data and config; the
+     * model joins the group (rank 0's parameters are broadcast), each step takes this rank's slice of
+     * the global batch, evaluation is sharded by users, and only rank 0 writes checkpoints.
+     */
+    public static Outcome execute(Dataset data, ContentFeatures content, RunConfig config, TrainingListener listener,
+                                  DataParallel parallel) throws InterruptedException {
         ModelConfig mc = config.model();
         ModelConfig sized = new ModelConfig(data.numUser(), data.numItem(), data.numWarmItem(), mc.dimE(),
                 mc.hiddenDim(), mc.wordDim(), mc.tempValue(), mc.lrLambda(), mc.regWeight(), mc.learningRate(),
@@ -61,8 +71,14 @@ public final class TrainingRun {
             model = ClcrecModel.create(sized, content);
         }
         TrainingResult result;
-        try (Evaluator evaluator = DatasetViews.evaluator(data, config.ks(), config.evalBlock())) {
-            result = new Trainer(model, filler, evaluator, config.options(), listener).run(resume);
+        try (Evaluator evaluator = DatasetViews.evaluator(data, config.ks(), config.evalBlock(), parallel.evalShard())) {
+            if (parallel.distributed()) {
+                model.joinGroup(parallel.group());
+            }
+            if (parallel.sparseUpdates()) {
+                model.setSparseUpdates(true);
+            }
+            result = new Trainer(model, filler, evaluator, config.options(), listener, parallel).run(resume);
         } catch (RuntimeException | InterruptedException e) {
             model.close();
             throw e;

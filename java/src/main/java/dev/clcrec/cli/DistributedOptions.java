@@ -1,0 +1,122 @@
+package dev.clcrec.cli;
+
+import dev.clcrec.engine.Device;
+import dev.clcrec.engine.NativeLibrary;
+import dev.clcrec.engine.ProcessGroup;
+import java.time.Duration;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The data-parallel flags of {@code train}: {@code --nproc N} (N local ranks on a free loopback
+ * port), or one rank of a group ({@code --world-size --rank --master HOST:PORT}, or torchrun's
+ * WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT environment variables when the flags are absent).
+ */
+final class DistributedOptions {
+    @Option(names = "--nproc", description = "Train on N local processes (ranks) over Gloo/NCCL; 0 = this process only.",
+            defaultValue = "0")
+    int nproc;
+    @Option(names = "--world-size", description = "Ranks in the group (default: $WORLD_SIZE, else 1).")
+    Integer worldSize;
+    @Option(names = "--rank", description = "This process's rank, 0..world-size-1 (default: $RANK).")
+    Integer rank;
+    @Option(names = "--master", description = "HOST:PORT of rank 0's rendezvous (default: $MASTER_ADDR:$MASTER_PORT).")
+    String master;
+    @Option(names = "--sparse-updates", description = "Update only the id-table rows each step touches (row-wise lazy Adam); the default is the reference's dense Adam.")
+    boolean sparseUpdates;
+    @Option(names = "--dist-timeout", description = "Seconds to wait for the other ranks, at start and in every step (default ${DEFAULT-VALUE}).",
+            defaultValue = "300")
+    double timeoutSeconds;
+
+    /** One rank's place in a group, resolved from the flags and the environment. */
+    record Rank(int worldSize, int rank, String host, int port, Duration timeout) {}
+
+    /** The local launcher's process count, validated (0: not launching). */
+    int launchCount(CommandSpec spec) {
+        if (nproc < 0 || nproc > 256) {
+            throw new ParameterException(spec.commandLine(), "--nproc " + nproc + ": must be in 0..256");
+        }
+        if (nproc > 0 && (worldSize != null || rank != null || master != null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--nproc starts its own ranks; do not combine it with --world-size, --rank or --master");
+        }
+        timeout(spec);
+        return nproc;
+    }
+
+    Duration timeout(CommandSpec spec) {
+        if (!(timeoutSeconds > 0 && timeoutSeconds <= 86_400)) {
+            throw new ParameterException(spec.commandLine(), "--dist-timeout " + timeoutSeconds
+                    + ": must be in (0, 86400] seconds");
+        }
+        return Duration.ofMillis(Math.round(timeoutSeconds * 1000));
+    }
+
+    /** This process's rank, or null when it trains alone. */
+    Rank resolve(CommandSpec spec, Map<String, String> env) {
+        int world = worldSize != null ? worldSize : intFromEnv(spec, env, "WORLD_SIZE", 1);
+        if (world < 1 || world > 65_536) {
+            throw new ParameterException(spec.commandLine(), "--world-size " + world + ": must be in 1..65536");
+        }
+        int r = rank != null ? rank : intFromEnv(spec, env, "RANK", 0);
+        if (r < 0 || r >= world) {
+            throw new ParameterException(spec.commandLine(), "--rank " + r + ": must be in 0.." + (world - 1)
+                    + " for world size " + world);
+        }
+        if (world == 1) {
+            return null;
+        }
+        String host;
+        int port;
+        if (master != null) {
+            int colon = master.lastIndexOf(':');
+            if (colon <= 0 || colon == master.length() - 1) {
+                throw new ParameterException(spec.commandLine(), "--master '" + master + "': expected HOST:PORT");
+            }
+            host = master.substring(0, colon);
+            port = parsePort(spec, master.substring(colon + 1), "--master '" + master + "'");
+        } else {
+            host = env.get("MASTER_ADDR");
+            String p = env.get("MASTER_PORT");
+            if (host == null || host.isBlank() || p == null || p.isBlank()) {
+                throw new ParameterException(spec.commandLine(), "world size " + world
+                        + " needs the master's address: --master HOST:PORT, or MASTER_ADDR and MASTER_PORT");
+            }
+            port = parsePort(spec, p.trim(), "MASTER_PORT '" + p + "'");
+        }
+        return new Rank(world, r, host, port, timeout(spec));
+    }
+
+    /** NCCL for a CUDA model (the device index follows torchrun's LOCAL_RANK), Gloo otherwise. */
+    static ProcessGroup.Backend backend(Device device) {
+        boolean cuda = device == Device.CUDA || (device == Device.AUTO && NativeLibrary.cudaDeviceCount() > 0);
+        return cuda ? ProcessGroup.Backend.NCCL : ProcessGroup.Backend.GLOO;
+    }
+
+    private static int parsePort(CommandSpec spec, String text, String what) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ParameterException(spec.commandLine(), what + ": the port must be a number in 1..65535");
+    }
+
+    private static int intFromEnv(CommandSpec spec, Map<String, String> env, String name, int fallback) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "environment variable " + name + "='" + v
+                    + "' is not a whole number");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.clcrec.train;
+
+import dev.clcrec.engine.ClcrecModel;
+import dev.clcrec.engine.StepLosses;
+import dev.clcrec.sampling.Batch;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Feeds this rank's slice of a global batch to the training step. Every rank fills the whole
+ * global batch from the seed (so the negatives and hybrid rows are exactly those one process
+ * draws), then steps on its contiguous run of pairs with the hybrid rows that fall inside it,
+ * renumbered; the joined model sums the slices' gradients weighted by their sizes, so N ranks take
+ * exactly the step of one process. Owns a scratch buffer for the renumbered hybrid rows.
+ */
+final class SliceStep implements AutoCloseable {
+    private final DataParallel parallel;
+    private final Arena arena;
+    private final MemorySegment hybrid;
+
+    SliceStep(DataParallel parallel, long maxHybrid) {
+        this.parallel = parallel;
+        this.arena = Arena.ofConfined();
+        this.hybrid = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, maxHybrid));
+    }
+
+    StepLosses step(ClcrecModel model, Batch batch) {
+        if (!parallel.distributed()) {
+            return model.trainStep(batch.users(), batch.size(), batch.items(), batch.groupSize(), batch.hybridRows(),
+                    batch.numHybrid());
+        }
+        int from = parallel.sliceFrom(batch.size());
+        int to = parallel.sliceTo(batch.size());
+        long group = batch.groupSize();
+        long rowFrom = from * group;
+        long rowTo = to * group;
+        MemorySegment all = batch.hybridRows();
+        long n = 0;
+        for (long h = 0; h < batch.numHybrid(); h++) {
+            long row = all.getAtIndex(ValueLayout.JAVA_LONG, h);
+            if (row >= rowFrom && row < rowTo) {
+                hybrid.setAtIndex(ValueLayout.JAVA_LONG, n++, row - rowFrom);
+            }
+        }
+        long bytes = ValueLayout.JAVA_LONG.byteSize();
+        MemorySegment users = batch.users().asSlice(from * bytes, (to - from) * bytes);
+        MemorySegment items = batch.items().asSlice(rowFrom * bytes, (rowTo - rowFrom) * bytes);
+        return model.trainStep(users, to - from, items, group, hybrid, n);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

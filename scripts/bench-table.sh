@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Step time against the size of the id table, dense Adam and --sparse-updates
+# (see dev.clcrec.engine.bench.TableSizeBenchmark).
+# Usage: scripts/bench-table.sh NUM_USER dense|sparse [steps] [warmup] [threads]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+exec "$java_bin" --enable-native-access=ALL-UNNAMED -Xmx2g \
+  -Dclcrec.library="${CLCREC_LIBRARY:-$root/build/native/libclcrec.so}" \
+  -cp target/classes dev.clcrec.engine.bench.TableSizeBenchmark "$@"
