@@ -62,6 +62,18 @@ public final class BundleReader {
                 || m.numWarmItem() < 0 || m.numWarmItem() > m.numItem()) {
             throw new BundleFormatException(manifestFile, "incomplete manifest (sizes, modalities or files missing)");
         }
+        if (m.numUser() > Integer.MAX_VALUE || m.numItem() > Integer.MAX_VALUE) {
+            throw new BundleFormatException(manifestFile, "num_user " + m.numUser() + " / num_item " + m.numItem()
+                    + ": more than " + Integer.MAX_VALUE + " are not supported");
+        }
+        Set<String> modalityNames = new HashSet<>();
+        for (BundleManifest.Modality mod : m.modalities()) {
+            if (mod == null || mod.name() == null || mod.name().isEmpty() || mod.file() == null || mod.width() < 1
+                    || !modalityNames.add(mod.name())) {
+                throw new BundleFormatException(manifestFile, "bad modality entry " + mod
+                        + " (each needs a distinct name, a file and a width >= 1)");
+            }
+        }
         Set<String> listed = new HashSet<>();
         for (BundleManifest.FileEntry f : m.files()) {
             if (f.name() == null || f.name().contains("/") || f.name().contains("\\") || f.name().startsWith(".")) {

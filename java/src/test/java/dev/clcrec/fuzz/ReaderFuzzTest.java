@@ -58,6 +58,12 @@ class ReaderFuzzTest {
     /** Runs ITERATIONS mutants of seed through reader; returns {accepted, refused}. */
     private long[] fuzz(String name, byte[] seed, String fileName, Class<? extends RuntimeException> documented,
                         Reader reader) throws Exception {
+        return fuzz(name, seed, fileName, fileName, documented, reader);
+    }
+
+    /** As above; {@code named} is what every refusal's message must contain (the file, or the folder it is part of). */
+    private long[] fuzz(String name, byte[] seed, String fileName, String named,
+                        Class<? extends RuntimeException> documented, Reader reader) throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long accepted = 0;
         long refused = 0;
@@ -79,7 +85,7 @@ class ReaderFuzzTest {
                 if (e instanceof ClcrecException c && c.status() != ClcrecException.IO) {
                     throw new AssertionError(where + ": status " + c.status() + ": " + e.getMessage(), e);
                 }
-                if (e.getMessage() == null || !e.getMessage().contains(fileName)) {
+                if (e.getMessage() == null || !e.getMessage().contains(named)) {
                     throw new AssertionError(where + ": message does not name the file: " + e.getMessage(), e);
                 }
                 refused++;
@@ -161,6 +167,26 @@ class ReaderFuzzTest {
                 DatasetFormatException.class, f -> {
                     try (Arena arena = Arena.ofConfined()) {
                         CsvFeatures.read(f, "v", arena);
+                    }
+                });
+    }
+
+    /**
+     * Mutated manifests of a real model bundle: the manifest is the bundle's only unchecksummed file (it
+     * carries the others' sizes and digests), so every damage must be refused naming the bundle.
+     */
+    @Test
+    void bundleManifests() throws Exception {
+        Path bundle = tmp.resolve("served-bundle");
+        dev.clcrec.data.Dataset data = dev.clcrec.api.ServingFixtures.dataset();
+        try (dev.clcrec.api.Recommender rec = dev.clcrec.api.ServingFixtures.trainBundle(data, bundle, 5, 1)) {
+            assertNotNull(rec);
+        }
+        byte[] seed = Files.readAllBytes(bundle.resolve("manifest.json"));
+        fuzz("bundle manifest.json", seed, "served-bundle/manifest.json", "served-bundle",
+                dev.clcrec.bundle.BundleFormatException.class, f -> {
+                    try (dev.clcrec.api.Recommender r = dev.clcrec.api.Recommender.open(f.getParent(), Device.CPU, 1)) {
+                        assertNotNull(r);
                     }
                 });
     }
