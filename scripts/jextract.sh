@@ -3,7 +3,8 @@
 # contract native/include/clcrec.h. The generated code is committed untouched; run this after
 # every header change and commit the result together with the header.
 #
-# Needs a `jextract` (22 or later) on PATH. No library name is baked into the bindings: they
+# Needs a `jextract` (22 or later) on PATH; one built against Debian's libclang needs the packages
+# libclang1-14 (libclang.so) and libclang-common-14-dev (clang's builtin headers such as stdint.h). No library name is baked into the bindings: they
 # resolve symbols through the loader lookup, after dev.clcrec.engine.NativeLibrary has
 # System.load()ed libclcrec.so.
 set -euo pipefail
