@@ -99,7 +99,7 @@ public final class MetricAccumulator {
 
     /** Length of {@link #writeSums}'s output: the per-cutoff sums and the user count. */
     public int sumsLength() {
-        return 3 * ks.length + 1;
+        return 4 * ks.length + 1;
     }
 
     /** Writes the raw sums (for combining accumulators across processes) at {@code out[offset..]}. */
@@ -108,7 +108,10 @@ public final class MetricAccumulator {
         System.arraycopy(precision, 0, out, offset, n);
         System.arraycopy(recall, 0, out, offset + n, n);
         System.arraycopy(ndcg, 0, out, offset + 2 * n, n);
-        out[offset + 3 * n] = users;
+        for (int c = 0; c < n; c++) {
+            out[offset + 3 * n + c] = hitUsers[c];
+        }
+        out[offset + 4 * n] = users;
     }
 
     /** Replaces the sums by those at {@code in[offset..]}, as {@link #writeSums} lays them out. */
@@ -117,7 +120,10 @@ public final class MetricAccumulator {
         System.arraycopy(in, offset, precision, 0, n);
         System.arraycopy(in, offset + n, recall, 0, n);
         System.arraycopy(in, offset + 2 * n, ndcg, 0, n);
-        users = Math.round(in[offset + 3 * n]);
+        for (int c = 0; c < n; c++) {
+            hitUsers[c] = Math.round(in[offset + 3 * n + c]);
+        }
+        users = Math.round(in[offset + 4 * n]);
     }
 
     /** Averages per cutoff (zeros when no user was counted). */

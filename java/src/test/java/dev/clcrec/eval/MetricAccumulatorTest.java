@@ -68,4 +68,29 @@ class MetricAccumulatorTest {
         MetricAccumulator a = new MetricAccumulator(new int[] {5});
         assertThrows(IllegalArgumentException.class, () -> a.add(new long[] {1, 2}, 0, 2, new int[] {1}, 0, 1));
     }
+
+    /** The sums that cross processes in sharded evaluation carry every metric, Hit@K included. */
+    @Test
+    void sumsRoundTripEveryMetricAcrossShards() {
+        MetricAccumulator shard0 = new MetricAccumulator(new int[] {1, 3});
+        shard0.add(new long[] {5, 6, 7}, 0, 3, new int[] {7}, 0, 1);
+        shard0.add(new long[] {2, 8, 9}, 0, 3, new int[] {2, 9}, 0, 2);
+        MetricAccumulator shard1 = new MetricAccumulator(new int[] {1, 3});
+        shard1.add(new long[] {1, 4, -1}, 0, 3, new int[] {1}, 0, 1);
+        MetricAccumulator whole = new MetricAccumulator(new int[] {1, 3});
+        whole.addAll(shard0);
+        whole.addAll(shard1);
+
+        double[] a = new double[shard0.sumsLength()];
+        double[] b = new double[shard1.sumsLength()];
+        shard0.writeSums(a, 0);
+        shard1.writeSums(b, 0);
+        for (int i = 0; i < a.length; i++) {
+            a[i] += b[i]; // what the all-reduce does
+        }
+        MetricAccumulator reduced = new MetricAccumulator(new int[] {1, 3});
+        reduced.readSums(a, 0);
+        assertEquals(whole.averages(), reduced.averages());
+        assertEquals(2.0 / 3.0, reduced.averages().get(1).hit(), 1e-12);
+    }
 }
