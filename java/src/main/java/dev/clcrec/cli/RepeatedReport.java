@@ -28,6 +28,15 @@ final class RepeatedReport {
     static boolean run(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config, int runs,
                        int parallel, Path outDir, String jsonName, Map<String, Object> settings)
             throws InterruptedException {
+        // The same exclusive hold on --out as a single run takes: two repeated trainings must not interleave files.
+        try (dev.clcrec.train.OutputLock lock = dev.clcrec.train.OutputLock.acquire(outDir)) {
+            return runLocked(out, data, content, config, runs, parallel, outDir, jsonName, settings);
+        }
+    }
+
+    private static boolean runLocked(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config,
+                                     int runs, int parallel, Path outDir, String jsonName,
+                                     Map<String, Object> settings) throws InterruptedException {
         var selection = config.options().selection();
         out.printf("dataset %s: %d users, %d items (%d warm, %d cold); %d runs, seeds %d..%d, %d at a time%n",
                 data.name(), data.numUser(), data.numItem(), data.numWarmItem(), data.numItem() - data.numWarmItem(),
