@@ -83,7 +83,7 @@ LossGradients ContrastiveLoss::gradients() const {
 
   GroupRowGradients rows = group_row_gradients(rows_, coef);
   LossGradients grads;
-  grads.table_rows = batch_.table_rows;
+  grads.table_rows = rows.table_rows;
   grads.table_grad = rows.table_grad;
   grads.encoded = rows.encoded;
   return grads;

@@ -45,8 +45,8 @@ struct LossValues {
 // Gradient of LossValues::total. The id table's part is sparse: one gradient row per touched
 // row (repeats allowed; they add up), to be scattered into a dense buffer or applied row-wise.
 struct LossGradients {
-  torch::Tensor table_rows;  // B + R (the batch's table_rows)
-  torch::Tensor table_grad;  // (B + R) x d
+  torch::Tensor table_rows;  // K touched rows: on the CPU the B users, then each distinct item once
+  torch::Tensor table_grad;  // K x d
   torch::Tensor encoded;     // D x d, gradient with respect to LossBatch::encoded
 };
 

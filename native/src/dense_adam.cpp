@@ -6,6 +6,8 @@
 
 #include <ATen/Parallel.h>
 
+#include "simd_clones.h"
+
 namespace clcrec {
 
 namespace {
@@ -29,7 +31,25 @@ bool fusable(const torch::Tensor& param) {
          param.grad().is_contiguous() && param.grad().scalar_type() == torch::kFloat32;
 }
 
+struct AdamConstants {
+  float b1, one_minus_b1, b2, one_minus_b2, bc2_sqrt, eps, neg_step;
+};
+
 }  // namespace
+
+// Cloned per instruction set (simd_clones.h); outside the anonymous namespace because function
+// multi-versioning needs a linkable symbol.
+CLCREC_SIMD_CLONES void adam_update(const AdamConstants& k, int64_t begin, int64_t end, const float* grad,
+                                    float* param, float* m, float* v) {
+  for (int64_t i = begin; i < end; ++i) {
+    const float g = grad[i];
+    const float mi = m[i] * k.b1 + k.one_minus_b1 * g;
+    const float vi = v[i] * k.b2 + k.one_minus_b2 * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    param[i] += k.neg_step * (mi / (std::sqrt(vi) / k.bc2_sqrt + k.eps));
+  }
+}
 
 torch::optim::AdamParamState& DenseAdam::state_for(const torch::Tensor& param) {
   auto key = state_key(state_, param);
@@ -79,19 +99,13 @@ torch::Tensor DenseAdam::step(LossClosure closure) {
       const float bc2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
       const float eps = static_cast<float>(options.eps());
       const float neg_step = static_cast<float>(-options.lr() / bias_correction1);
+      AdamConstants k{b1, one_minus_b1, b2, one_minus_b2, bc2_sqrt, eps, neg_step};
       float* param = p.data_ptr<float>();
       const float* grad = p.grad().data_ptr<float>();
       float* m = state.exp_avg().data_ptr<float>();
       float* v = state.exp_avg_sq().data_ptr<float>();
       at::parallel_for(0, p.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i) {
-          const float g = grad[i];
-          const float mi = m[i] * b1 + one_minus_b1 * g;
-          const float vi = v[i] * b2 + one_minus_b2 * g * g;
-          m[i] = mi;
-          v[i] = vi;
-          param[i] += neg_step * (mi / (std::sqrt(vi) / bc2_sqrt + eps));
-        }
+        adam_update(k, begin, end, grad, param, m, v);
       });
     }
   }

@@ -47,6 +47,7 @@ GroupRowGradients group_row_gradients(const GroupRows& in, const GroupRowCoeffic
       clamped(in.positive_norm).unsqueeze(1);
 
   GroupRowGradients out;
+  out.table_rows = in.table_rows;
   out.table_grad = torch::empty({B + R, d}, in.table.options());
   out.table_grad.narrow(0, 0, B).copy_(user_grad);
   torch::Tensor item_grad = out.table_grad.narrow(0, B, R).view({B, G, d});

@@ -46,7 +46,8 @@ struct GroupRowCoefficients {
 };
 
 struct GroupRowGradients {
-  torch::Tensor table_grad;  // (B + R) x d, row k the gradient of table[table_rows[k]]
+  torch::Tensor table_rows;  // K id-table rows (repeats allowed: their gradients add up)
+  torch::Tensor table_grad;  // K x d, row k the gradient of table[table_rows[k]]
   torch::Tensor encoded;     // D x d
 };
 
