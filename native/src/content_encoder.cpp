@@ -2,7 +2,13 @@
 
 #include <cmath>
 
+#include "split_matmul.h"
+
 namespace clcrec {
+
+namespace {
+constexpr double kSlope = 0.01;  // the reference's leaky_relu slope
+}  // namespace
 
 ContentEncoderImpl::ContentEncoderImpl(int64_t input_width, int64_t hidden_dim, int64_t output_dim) {
   layer1 = register_module("layer1", torch::nn::Linear(input_width, hidden_dim));
@@ -22,9 +28,32 @@ void ContentEncoderImpl::reset_parameters(at::Generator& generator) {
 }
 
 torch::Tensor ContentEncoderImpl::forward(const torch::Tensor& features) const {
-  namespace F = torch::nn::functional;
-  torch::Tensor hidden = torch::leaky_relu(F::linear(features, layer1->weight, layer1->bias), 0.01);
-  return F::linear(hidden, layer2->weight, layer2->bias);
+  return forward_traced(features).output;
+}
+
+ContentEncoderImpl::Trace ContentEncoderImpl::forward_traced(const torch::Tensor& features) const {
+  torch::NoGradGuard no_grad;
+  Trace trace;
+  trace.features = features;
+  trace.hidden = linear_rows(features.detach(), layer1->weight, layer1->bias);
+  trace.output = linear_rows(torch::leaky_relu(trace.hidden, kSlope), layer2->weight, layer2->bias);
+  return trace;
+}
+
+// The steps of autograd's backward through linear, leaky_relu, linear.
+void ContentEncoderImpl::backward(const Trace& trace, const torch::Tensor& grad_output) {
+  torch::Tensor grad_hidden;
+  {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor activation = torch::leaky_relu(trace.hidden, kSlope);
+    layer2->weight.mutable_grad() = weight_gradient(grad_output, activation);
+    layer2->bias.mutable_grad() = grad_output.sum(0);
+    grad_hidden = torch::leaky_relu_backward(matmul_rows(grad_output, layer2->weight), trace.hidden, kSlope,
+                                             /*self_is_result=*/false);
+    layer1->weight.mutable_grad() = weight_gradient(grad_hidden, trace.features.detach());
+    layer1->bias.mutable_grad() = grad_hidden.sum(0);
+  }
+  if (trace.features.requires_grad()) trace.features.backward(matmul_rows(grad_hidden, layer1->weight));
 }
 
 }  // namespace clcrec

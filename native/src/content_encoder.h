@@ -13,7 +13,20 @@ class ContentEncoderImpl : public torch::nn::Module {
   // drawn from the given generator so that creation is reproducible.
   void reset_parameters(at::Generator& generator);
 
+  // For inference: no autograd graph.
   torch::Tensor forward(const torch::Tensor& features) const;
+
+  // A training step's pass, written out instead of taped by autograd so that its matrix
+  // products split over the threads (split_matmul.h): forward keeps what backward needs, and
+  // backward sets the four parameters' grad() and hands the features' gradient to autograd
+  // when they require one (a trainable word table).
+  struct Trace {
+    torch::Tensor features;  // n x input_width
+    torch::Tensor hidden;    // n x hidden_dim, before the activation
+    torch::Tensor output;    // n x output_dim
+  };
+  Trace forward_traced(const torch::Tensor& features) const;
+  void backward(const Trace& trace, const torch::Tensor& grad_output);
 
   torch::nn::Linear layer1{nullptr};
   torch::nn::Linear layer2{nullptr};

@@ -10,6 +10,7 @@
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
+#include "blas_threads.h"
 #include "checkpoint.h"
 #include "contrastive_loss.h"
 #include "error_boundary.h"
@@ -51,6 +52,7 @@ Model::Model(const clcrec_config& config, const ContentInput& content, int64_t n
                           ? config.num_threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(threads);
+  use_single_threaded_blas();  // all parallelism on at::parallel_for's threads (split_matmul.h)
   config_.device_type = device_.is_cuda() ? CLCREC_DEVICE_CUDA : CLCREC_DEVICE_CPU;
   config_.device_index = device_.is_cuda() ? device_.index() : 0;
 
@@ -131,13 +133,13 @@ torch::Tensor Model::all_content() const {
 Model::StepForward Model::forward(const Batch& batch) const {
   StepForward step;
   // Only the distinct items of the batch are encoded (the reference encodes every item).
-  step.encoded = module_->encoder->forward(content_rows(batch.distinct, batch.distinct_items));
+  step.encoded = module_->encoder->forward_traced(content_rows(batch.distinct, batch.distinct_items));
   LossBatch loss_batch;
   loss_batch.batch_size = batch.batch_size;
   loss_batch.group_size = batch.group_size;
   loss_batch.table = module_->id_embedding.detach();
   loss_batch.table_rows = batch.table_rows;
-  loss_batch.encoded = step.encoded.detach();
+  loss_batch.encoded = step.encoded.output;
   loss_batch.inverse = batch.inverse;
   loss_batch.hybrid_count = batch.hybrid_count;
   LossWeights weights;
@@ -167,8 +169,8 @@ void Model::compute_gradients(const StepForward& step, RowGradient* sparse_rows)
     }
   }
   if (sparse_rows == nullptr) module_->id_embedding.mutable_grad() = id_gradient_;
-  // The encoder's (and a trainable word table's) gradients from autograd over its own graph.
-  if (step.encoded.requires_grad()) step.encoded.backward(grads.encoded);
+  // The encoder's gradients (and through autograd a trainable word table's).
+  module_->encoder->backward(step.encoded, grads.encoded);
 }
 
 namespace {

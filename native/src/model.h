@@ -80,7 +80,7 @@ class Model {
   // history when grad mode is on, so that its parameters' gradients come from its small graph)
   // and the loss evaluated on that output, detached.
   struct StepForward {
-    torch::Tensor encoded;  // D x d, with history
+    ContentEncoderImpl::Trace encoded;  // the D distinct items' encoder pass
     std::unique_ptr<ContrastiveLoss> loss;
   };
   StepForward forward(const Batch& batch) const;

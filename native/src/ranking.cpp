@@ -9,6 +9,7 @@
 #include <ATen/Parallel.h>
 
 #include "error_boundary.h"
+#include "split_matmul.h"
 
 namespace clcrec {
 
@@ -28,7 +29,7 @@ torch::Tensor host_long(const int64_t* values, int64_t n) {
 torch::Tensor chunk_scores(const torch::Tensor& user_table, const torch::Tensor& items,
                            const int64_t* users, int64_t n) {
   torch::Tensor ids = host_long(users, n).to(user_table.device());
-  return user_table.index_select(0, ids).mm(items.t());
+  return matmul_rows(user_table.index_select(0, ids), items.t());
 }
 
 }  // namespace
