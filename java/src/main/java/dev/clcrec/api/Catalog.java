@@ -178,18 +178,22 @@ final class Catalog {
         int[] topRow = new int[kk];
         float[] topScore = new float[kk];
         int count = 0;
+        float bar = Float.NEGATIVE_INFINITY; // once k rows are held, a row must reach the k-th score
         for (int r0 = 0; r0 < n; r0 += BLOCK) {
             int end = Math.min(n, r0 + BLOCK);
             score(user, r0, end, s);
             for (int r = r0; r < end; r++) {
-                if (nextExcluded < excluded.length && excluded[nextExcluded] == r) {
-                    nextExcluded++;
-                    continue;
-                }
-                if ((filter == ItemFilter.WARM && cold[r]) || (filter == ItemFilter.COLD && !cold[r])) {
-                    continue;
-                }
                 float v = s[r];
+                if (v < bar) {
+                    continue; // nearly every row once the list is full: keep this test first and cheap
+                }
+                while (nextExcluded < excluded.length && excluded[nextExcluded] < r) {
+                    nextExcluded++;
+                }
+                if ((nextExcluded < excluded.length && excluded[nextExcluded] == r)
+                        || (filter == ItemFilter.WARM && cold[r]) || (filter == ItemFilter.COLD && !cold[r])) {
+                    continue;
+                }
                 if (count == kk && !better(v, dense[r], topScore[kk - 1], dense[topRow[kk - 1]])) {
                     continue;
                 }
@@ -201,6 +205,9 @@ final class Catalog {
                 }
                 topScore[pos] = v;
                 topRow[pos] = r;
+                if (count == kk) {
+                    bar = topScore[kk - 1];
+                }
             }
         }
         List<Recommendation> out = new ArrayList<>(count);
