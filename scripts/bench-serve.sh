@@ -4,7 +4,8 @@
 #   1. in-process Recommender.recommend(user, 10) latency (1 and 2 threads), bundle load time, RSS;
 #   2. `java -jar target/clcrec-*.jar serve` plus a virtual-thread java.net.http client at 1, 16 and
 #      64 connections for SECONDS each, while a second client adds one item per second and checks
-#      each is recommendable; then the same with Debian's wrk (2 threads) as the load generator;
+#      each is recommendable; then the same with Debian's wrk (1 thread: two wrk threads took a whole
+#      core of the two the server needs, and starved the item adder) as the load generator;
 #      server RSS; SIGTERM and its exit code.
 #   scripts/bench-serve.sh [WORK_DIR] [SECONDS]   (default /work/scratch/serve-bench, 30)
 # Build first: mvn -B package -DskipTests. Run it under: flock -x /tmp/clcrec-bench.lock
@@ -46,7 +47,7 @@ LUA
       "$secs" "wrk-$c-" > "$work/adder-$c.log" 2>&1 &
     adder=$!
     echo "wrk -c$c -d${secs}s:"
-    wrk -t$(( c < 2 ? c : 2 )) -c"$c" -d"${secs}s" --latency -s "$work/users.lua" "http://127.0.0.1:$port" \
+    wrk -t1 -c"$c" -d"${secs}s" --latency -s "$work/users.lua" "http://127.0.0.1:$port" \
       | grep -E "Requests/sec|Non-2xx|Socket errors| 50%| 99%|requests in"
     wait $adder
     grep "items added" "$work/adder-$c.log"

@@ -154,12 +154,17 @@ class ServerTest {
     void metricsAreInPrometheusTextFormat() throws Exception {
         send("GET", "/v1/users/u1/recommendations", null);
         send("GET", "/v1/users/nobody/recommendations", null);
+        for (int i = 0; i < 3; i++) { // only this test asks to delete unknown items
+            assertEquals(404, send("DELETE", "/v1/items/never-added-" + i, null).status());
+        }
         Response m = send("GET", "/metrics", null);
         assertEquals(200, m.status());
         String t = m.text();
         assertTrue(t.contains("clcrec_http_requests_total{route=\"recommendations\",status=\"200\"}"), t);
         assertTrue(t.contains("clcrec_http_requests_total{route=\"recommendations\",status=\"404\"}"), t);
         assertTrue(t.contains("clcrec_http_request_duration_seconds_bucket{route=\"recommendations\",le=\"0.001\"}"), t);
+        // Every request is counted once, under its route and status (the series are cached per route).
+        assertTrue(t.matches("(?s).*\nclcrec_http_requests_total\\{route=\"remove_item\",status=\"404\"\\} 3(\\.0)?\n.*"), t);
         assertTrue(t.contains("clcrec_catalog_items " + rec.catalogSize()) || t.contains("clcrec_catalog_items "
                 + (double) rec.catalogSize()), t);
         assertTrue(t.contains("clcrec_model_info{version=\"" + rec.modelVersion() + "\"} 1"), t);

@@ -144,6 +144,7 @@ public final class ServingBenchmark {
             for (int conns : concurrencies) {
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong errors = new AtomicLong();
+                java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
                 AtomicLong addFailures = new AtomicLong();
                 AtomicLong adds = new AtomicLong();
                 Thread adder = Thread.ofVirtual().start(() -> addEverySecond(client, json, url, d, userIds, stop,
@@ -164,9 +165,11 @@ public final class ServingBenchmark {
                                             + userIds.get(r.nextInt(users)) + "/recommendations?k=10");
                                     if (resp.statusCode() != 200) {
                                         errors.incrementAndGet();
+                                        firstError.compareAndSet(null, "HTTP " + resp.statusCode() + ": " + resp.body());
                                     }
                                 } catch (Exception e) {
                                     errors.incrementAndGet();
+                                    firstError.compareAndSet(null, e.toString());
                                 }
                                 l[n++] = System.nanoTime() - s;
                             }
@@ -184,6 +187,9 @@ public final class ServingBenchmark {
                                     + "%.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d; items added %d, not recommendable %d%n",
                             conns, seconds, all.length, all.length / (double) seconds, pct(all, 0.5) / 1e6,
                             pct(all, 0.99) / 1e6, errors.get(), adds.get(), addFailures.get());
+                    if (firstError.get() != null) {
+                        System.out.println("  first error: " + firstError.get());
+                    }
                 }
             }
         }
