@@ -47,13 +47,17 @@ class DistributedTrainingTest {
             for (int r = 0; r < 2; r++) {
                 ps.add(ranks.start(RankProbe.class, tmp.resolve("rank" + r + ".log"), "steps", "127.0.0.1",
                         Integer.toString(port), "2", Integer.toString(r), Long.toString(TIMEOUT_MS),
-                        twoRanks.toString(), Integer.toString(STEPS), sparse ? "sparse" : "dense"));
+                        twoRanks.toString(), Integer.toString(STEPS), sparse ? "sparse" : "dense", "eval"));
             }
             for (int r = 0; r < 2; r++) {
                 assertEquals(0, RankProcesses.exitWithin(ps.get(r), 300, "rank " + r),
                         "rank " + r + ": " + Files.readString(tmp.resolve("rank" + r + ".log")));
             }
         }
+        String log0 = Files.readString(tmp.resolve("rank0.log"));
+        String log1 = Files.readString(tmp.resolve("rank1.log"));
+        assertEquals(digest(log0, 0), digest(log1, 1), "both replicas hold bit-identical parameters");
+        assertShardedEvaluationIsExact(log0);
         List<Step> expected = read(single);
         List<Step> actual = read(twoRanks);
         assertEquals(STEPS, expected.size());
@@ -72,6 +76,41 @@ class DistributedTrainingTest {
         }
         // the ranks did train: the parameters moved
         assertTrue(relativeError(actual.getLast().parameters().getFirst(), firstBefore(single)) > 1e-4);
+    }
+
+    private static String digest(String log, int rank) {
+        var m = java.util.regex.Pattern.compile("(?m)^digest " + rank + " (\\p{XDigit}+)$").matcher(log);
+        assertTrue(m.find(), "rank " + rank + " printed its digest: " + log);
+        return m.group(1);
+    }
+
+    /**
+     * On the same parameters, the evaluation sharded over the two ranks (metric sums all-reduced in
+     * float64) gives the metrics of the whole evaluation, up to the order of the float64 additions:
+     * every user is ranked exactly once and no sum is lost or doubled.
+     */
+    private static void assertShardedEvaluationIsExact(String log0) {
+        java.util.Map<String, String[]> sharded = new java.util.HashMap<>();
+        java.util.Map<String, String[]> whole = new java.util.HashMap<>();
+        for (String line : log0.lines().toList()) {
+            String[] t = line.split(" ");
+            if (t[0].equals("metric")) {
+                (t[1].equals("sharded") ? sharded : whole).put(t[2] + " " + t[4], t);
+            }
+        }
+        assertEquals(12, whole.size(), "3 settings x 2 splits x 2 cutoffs: " + log0);
+        assertEquals(whole.keySet(), sharded.keySet());
+        for (var e : whole.entrySet()) {
+            String[] w = e.getValue();
+            String[] sh = sharded.get(e.getKey());
+            assertEquals(w[3], sh[3], e.getKey() + ": users counted");
+            for (int i = 5; i < 9; i++) {
+                double x = Double.parseDouble(w[i]);
+                double y = Double.parseDouble(sh[i]);
+                assertTrue(x > 0, e.getKey() + " metric " + i + " computed");
+                assertEquals(x, y, 1e-12 * x, e.getKey() + " metric " + (i - 5));
+            }
+        }
     }
 
     @Test
