@@ -115,22 +115,33 @@ class DistributedTrainingTest {
 
     @Test
     void aKilledRankIsNamedByTheSurvivorWithinTheTimeout() throws Exception {
+        assertKilledRankIsNamed(1, "lost rank(s): 1");
+    }
+
+    /** Rank 0 also serves the rendezvous store: its loss is diagnosed from the store going away. */
+    @Test
+    void aKilledMasterIsNamedByTheSurvivorWithinTheTimeout() throws Exception {
+        assertKilledRankIsNamed(0, "lost rank 0: the master 127.0.0.1:");
+    }
+
+    private void assertKilledRankIsNamed(int killed, String message) throws Exception {
+        int survivor = 1 - killed;
         int port = RankProcesses.freePort();
-        Path log0 = tmp.resolve("rank0.log");
-        Path log1 = tmp.resolve("rank1.log");
+        Path[] logs = {tmp.resolve("rank0.log"), tmp.resolve("rank1.log")};
         try (RankProcesses ranks = new RankProcesses()) {
-            Process r0 = ranks.start(RankProbe.class, log0, "forever", "127.0.0.1", Integer.toString(port), "2", "0",
-                    Long.toString(TIMEOUT_MS), tmp.resolve("unused").toString(), "0");
-            Process r1 = ranks.start(RankProbe.class, log1, "forever", "127.0.0.1", Integer.toString(port), "2", "1",
-                    Long.toString(TIMEOUT_MS), tmp.resolve("unused").toString(), "0");
-            waitFor(log1, "step 3", 240);
-            r1.destroyForcibly().waitFor();
+            Process[] r = new Process[2];
+            for (int i = 0; i < 2; i++) {
+                r[i] = ranks.start(RankProbe.class, logs[i], "forever", "127.0.0.1", Integer.toString(port), "2",
+                        Integer.toString(i), Long.toString(TIMEOUT_MS), tmp.resolve("unused").toString(), "0");
+            }
+            waitFor(logs[killed], "step 3", 240);
+            r[killed].destroyForcibly().waitFor();
             long t0 = System.nanoTime();
-            int code = RankProcesses.exitWithin(r0, TIMEOUT_MS / 1000 + 30, "the surviving rank 0");
+            int code = RankProcesses.exitWithin(r[survivor], TIMEOUT_MS / 1000 + 30, "the surviving rank " + survivor);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            String out = Files.readString(log0);
+            String out = Files.readString(logs[survivor]);
             assertNotEquals(0, code, out);
-            assertTrue(out.contains("lost rank(s): 1"), "names the lost rank: " + out);
+            assertTrue(out.contains(message), "names the lost rank: " + out);
             assertTrue(seconds < TIMEOUT_MS / 1000.0 + 10, "exited after " + seconds + " s");
         }
     }
