@@ -19,7 +19,9 @@ import dev.clcrec.sampling.BatchPipeline;
 import dev.clcrec.sampling.NegativeSampler;
 import dev.clcrec.sampling.SamplingConfig;
 import dev.clcrec.sampling.TrainingPairs;
+import dev.clcrec.train.DataParallel;
 import dev.clcrec.train.DatasetViews;
+import dev.clcrec.train.SliceStep;
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,12 +34,18 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Training-side benchmarks at the MovieLens shape on generated data: sampler throughput, step time
  * split (Java vs native), epoch time, and the full six-split evaluation time. Run by
- * scripts/bench-train.sh.
+ * scripts/bench-train.sh. As one rank of a group ({@code --world-size --rank --master}, started by
+ * hand on every rank) it times data-parallel steps exactly as {@code train} takes them (the same
+ * global batches, this rank's slice, the gradient all-reduce), and skips the sampler and evaluation.
  */
 @Command(name = "bench-train", mixinStandardHelpOptions = true,
         description = "Benchmarks sampling, training steps and evaluation at the MovieLens shape (random data).")
@@ -57,6 +65,8 @@ public final class BenchTrain implements Callable<Integer> {
     @Option(names = "--eval-runs", defaultValue = "3") int evalRuns;
     @Option(names = "--step", defaultValue = "2000", description = "users per top-K call") int evalBlock;
     @Option(names = "--device", defaultValue = "cpu") String device;
+    @Mixin DistributedOptions dist;
+    @Spec CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchTrain()).execute(args));
@@ -65,7 +75,25 @@ public final class BenchTrain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = new PrintWriter(System.out, true);
+        if (dist.nproc != 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--nproc: bench-train does not launch ranks; start one per rank with --world-size, --rank, --master");
+        }
+        DistributedOptions.Rank place = dist.resolve(spec, System.getenv());
         NativeLibrary.ensureLoaded();
+        try (dev.clcrec.engine.ProcessGroup group = place == null ? null
+                : dev.clcrec.engine.ProcessGroup.join(place.host(), place.port(), place.worldSize(), place.rank(),
+                        dev.clcrec.engine.ProcessGroup.Backend.GLOO, 0, place.timeout())) {
+            DataParallel parallel = DataParallel.over(group).withSparseUpdates(dist.sparseUpdates);
+            if (parallel.distributed()) {
+                out.printf("rank %d of %d%s%n", parallel.rank(), parallel.size(),
+                        parallel.sparseUpdates() ? ", sparse updates" : "");
+            }
+            return run(out, parallel);
+        }
+    }
+
+    private int run(PrintWriter out, DataParallel parallel) throws Exception {
         out.printf("LibTorch %s, %d cores visible to the JVM%n", NativeLibrary.torchVersion(),
                 Runtime.getRuntime().availableProcessors());
         SplittableRandom r = new SplittableRandom(42);
@@ -90,12 +118,21 @@ public final class BenchTrain implements Callable<Integer> {
             TrainingPairs pairs = TrainingPairs.of(trainSets);
             SamplingConfig sc = new SamplingConfig(batchSize, numNeg, 0.5, 1, workers, false);
             BatchFiller filler = new BatchFiller(pairs, new NegativeSampler(numWarm, numNeg, trainSets, pairs), sc);
-            samplerThroughput(out, filler, arena, sc);
+            if (!parallel.distributed()) {
+                samplerThroughput(out, filler, arena, sc);
+            }
             ModelConfig mc = ModelConfig.defaults(numUser, numItem, numWarm).withLrLambda(0.5).withTempValue(2.0)
                     .withDevice(Device.valueOf(device.toUpperCase(Locale.ROOT))).withNumThreads(threads);
             try (ClcrecModel model = ClcrecModel.create(mc, content)) {
                 out.printf("model on %s%n", model.device());
-                steps(out, model, filler);
+                if (parallel.distributed()) {
+                    model.joinGroup(parallel.group());
+                }
+                model.setSparseUpdates(parallel.sparseUpdates());
+                steps(out, model, filler, parallel);
+                if (parallel.distributed()) {
+                    return 0; // the evaluation benchmark is a single-process one
+                }
                 Map<Split, Map<Setting, dev.clcrec.sampling.ItemSets>> h = new EnumMap<>(Split.class);
                 held.forEach((s, m) -> {
                     Map<Setting, dev.clcrec.sampling.ItemSets> x = new EnumMap<>(Setting.class);
@@ -149,20 +186,23 @@ public final class BenchTrain implements Callable<Integer> {
         }
     }
 
-    private void steps(PrintWriter out, ClcrecModel model, BatchFiller filler) throws InterruptedException {
+    private void steps(PrintWriter out, ClcrecModel model, BatchFiller filler, DataParallel parallel)
+            throws InterruptedException {
         long total = fullEpoch ? filler.batchesPerEpoch() : Math.min(steps + 5, filler.batchesPerEpoch());
         long[] count = {0};
         long[] nativeNs = {0};
         long[] loopStart = {0};
         long[] waitAtStart = {0};
-        try (BatchPipeline p = new BatchPipeline(filler)) {
+        SamplingConfig sc = filler.config();
+        try (BatchPipeline p = new BatchPipeline(filler);
+             SliceStep slicer = new SliceStep(parallel, sc.hybridCount((long) sc.batchSize() * sc.groupSize()))) {
             p.runEpoch(0, filler.batchesPerEpoch() - total, b -> {
                 if (count[0] == 5) { // warm-up steps excluded
                     loopStart[0] = System.nanoTime();
                     waitAtStart[0] = p.waitNanos();
                 }
                 long t0 = System.nanoTime();
-                model.trainStep(b.users(), b.size(), b.items(), b.groupSize(), b.hybridRows(), b.numHybrid());
+                slicer.step(model, b);
                 if (count[0] >= 5) {
                     nativeNs[0] += System.nanoTime() - t0;
                 }

@@ -12,20 +12,23 @@ import java.lang.foreign.ValueLayout;
  * global batch from the seed (so the negatives and hybrid rows are exactly those one process
  * draws), then steps on its contiguous run of pairs with the hybrid rows that fall inside it,
  * renumbered; the joined model sums the slices' gradients weighted by their sizes, so N ranks take
- * exactly the step of one process. Owns a scratch buffer for the renumbered hybrid rows.
+ * exactly the step of one process. Owns a scratch buffer for the renumbered hybrid rows. Public for
+ * the benchmark harness (dev.clcrec.cli.BenchTrain), which times real data-parallel steps.
  */
-final class SliceStep implements AutoCloseable {
+public final class SliceStep implements AutoCloseable {
     private final DataParallel parallel;
     private final Arena arena;
     private final MemorySegment hybrid;
 
-    SliceStep(DataParallel parallel, long maxHybrid) {
+    /** @param maxHybrid the most hybrid rows a global batch has ({@code SamplingConfig.hybridCount}) */
+    public SliceStep(DataParallel parallel, long maxHybrid) {
         this.parallel = parallel;
         this.arena = Arena.ofConfined();
         this.hybrid = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, maxHybrid));
     }
 
-    StepLosses step(ClcrecModel model, Batch batch) {
+    /** One training step of {@code model} (joined to the group when distributed) on this rank's slice. */
+    public StepLosses step(ClcrecModel model, Batch batch) {
         if (!parallel.distributed()) {
             return model.trainStep(batch.users(), batch.size(), batch.items(), batch.groupSize(), batch.hybridRows(),
                     batch.numHybrid());

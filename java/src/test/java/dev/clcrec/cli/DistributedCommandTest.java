@@ -52,13 +52,30 @@ class DistributedCommandTest {
     @Test
     @Timeout(900)
     void twoLocalRanksReportTheMetricsOfOneProcess() throws IOException {
-        Run single = run(with("--out", tmp.resolve("single").toString()));
+        assertTwoRanksReportTheMetricsOfOneProcess();
+    }
+
+    @Test
+    @Timeout(900)
+    void twoLocalRanksReportTheMetricsOfOneProcessWithSparseUpdates() throws IOException {
+        assertTwoRanksReportTheMetricsOfOneProcess("--sparse-updates");
+    }
+
+    private void assertTwoRanksReportTheMetricsOfOneProcess(String... flags) throws IOException {
+        List<String> a1 = new ArrayList<>(List.of("--out", tmp.resolve("single").toString()));
+        a1.addAll(List.of(flags));
+        Run single = run(with(a1.toArray(String[]::new)));
         assertEquals(0, single.code(), single.err());
-        Run two = run(with("--out", tmp.resolve("two").toString(), "--nproc", "2"));
+        List<String> a2 = new ArrayList<>(List.of("--out", tmp.resolve("two").toString(), "--nproc", "2"));
+        a2.addAll(List.of(flags));
+        Run two = run(with(a2.toArray(String[]::new)));
         assertEquals(0, two.code(), two.out() + two.err());
         assertTrue(two.out().contains("data-parallel: 2 ranks"), two.out());
         assertTrue(two.out().contains("best epoch"), "rank 0 prints the results table: " + two.out());
-        // Every epoch's mean losses: N ranks take the steps of one process, to float32 summation order.
+        // Every epoch's mean losses: N ranks take the steps of one process, to float32 summation order:
+        // 1e-5 relative in epoch 0 (its steps' losses agree to ~1e-7); the later epochs carry the
+        // amplified rounding differences described below (step losses up to 2.8e-5 apart by step 336,
+        // dense or sparse), so they are held to 1e-4.
         List<String[]> csvA = csv(tmp.resolve("single/epochs.csv"));
         List<String[]> csvB = csv(tmp.resolve("two/epochs.csv"));
         assertEquals(4, csvA.size(), "header and 3 epochs");
@@ -69,14 +86,23 @@ class DistributedCommandTest {
                 int c = header.indexOf(column);
                 double x = Double.parseDouble(csvA.get(e)[c]);
                 double y = Double.parseDouble(csvB.get(e)[c]);
-                assertEquals(x, y, 1e-5 * Math.abs(x), "epoch " + (e - 1) + " " + column);
+                assertEquals(x, y, (e == 1 ? 1e-5 : 1e-4) * Math.abs(x), "epoch " + (e - 1) + " " + column);
             }
         }
-        // The metrics are counts of hits in top-K lists: the float32 rounding differences of the split
-        // summation (1e-6 relative in the parameters after one epoch, grown by Adam on near-cancelling
-        // gradients over the next ones) flip a few near-tied rankings, and one flipped hit is already
-        // 1.2e-3 of test Precision@20 here. So every epoch-0 and best-epoch metric is held to 2e-2
-        // relative (a handful of hits), far below what a wrong slice, weighting or shard would give.
+        // The issue asks for 1e-3 after 3 epochs; that is not reachable with float32 training, measured
+        // (BENCHMARKS.md, "Exactness after 3 epochs"; RankProbe traces all 336 steps): each rank must round
+        // its own partial sums (the table rows and encoder items both slices touch, the encoder's matmuls)
+        // before they are added, so the step-0 gradient differs from one process's in its last bits, and
+        // Adam on near-cancelling gradients plus LeakyReLU kinks amplify that: within epoch 0 the
+        // parameters stay within 1.4e-4 relative, from step 116 on the difference spreads to every
+        // element, and after 3 epochs the test metrics differ by up to 1.2e-2 relative (dense and
+        // sparse). One process whose id table has a single element moved by one ulp before training
+        // diverges from the unmoved one just as far (up to 9.6e-3 dense, 5.2e-3 sparse; 34 of 48 metrics
+        // beyond 1e-3), so no reduction order can do better; one flipped hit is already 1.2e-3 of test
+        // Precision@20 here. Replicas are bit-identical, the sharded evaluation is exact on the same
+        // parameters (DistributedTrainingTest), 1 and 2 threads are bit-identical, and the first 20 steps
+        // match to 1e-5: so every epoch-0 and best-epoch metric is held to 2e-2 relative, the measured
+        // float32 chaos with some margin and far below what a wrong slice, weighting or shard gives.
         int compared = compareMetrics(header, csvA.get(1), csvB.get(1), 2e-2);
         JsonNode a = new ObjectMapper().readTree(tmp.resolve("single/results.json").toFile());
         JsonNode b = new ObjectMapper().readTree(tmp.resolve("two/results.json").toFile());

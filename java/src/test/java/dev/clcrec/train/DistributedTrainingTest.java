@@ -47,13 +47,17 @@ class DistributedTrainingTest {
             for (int r = 0; r < 2; r++) {
                 ps.add(ranks.start(RankProbe.class, tmp.resolve("rank" + r + ".log"), "steps", "127.0.0.1",
                         Integer.toString(port), "2", Integer.toString(r), Long.toString(TIMEOUT_MS),
-                        twoRanks.toString(), Integer.toString(STEPS), sparse ? "sparse" : "dense"));
+                        twoRanks.toString(), Integer.toString(STEPS), sparse ? "sparse" : "dense", "eval"));
             }
             for (int r = 0; r < 2; r++) {
                 assertEquals(0, RankProcesses.exitWithin(ps.get(r), 300, "rank " + r),
                         "rank " + r + ": " + Files.readString(tmp.resolve("rank" + r + ".log")));
             }
         }
+        String log0 = Files.readString(tmp.resolve("rank0.log"));
+        String log1 = Files.readString(tmp.resolve("rank1.log"));
+        assertEquals(digest(log0, 0), digest(log1, 1), "both replicas hold bit-identical parameters");
+        assertShardedEvaluationIsExact(log0);
         List<Step> expected = read(single);
         List<Step> actual = read(twoRanks);
         assertEquals(STEPS, expected.size());
@@ -74,24 +78,70 @@ class DistributedTrainingTest {
         assertTrue(relativeError(actual.getLast().parameters().getFirst(), firstBefore(single)) > 1e-4);
     }
 
+    private static String digest(String log, int rank) {
+        var m = java.util.regex.Pattern.compile("(?m)^digest " + rank + " (\\p{XDigit}+)$").matcher(log);
+        assertTrue(m.find(), "rank " + rank + " printed its digest: " + log);
+        return m.group(1);
+    }
+
+    /**
+     * On the same parameters, the evaluation sharded over the two ranks (metric sums all-reduced in
+     * float64) gives the metrics of the whole evaluation, up to the order of the float64 additions:
+     * every user is ranked exactly once and no sum is lost or doubled.
+     */
+    private static void assertShardedEvaluationIsExact(String log0) {
+        java.util.Map<String, String[]> sharded = new java.util.HashMap<>();
+        java.util.Map<String, String[]> whole = new java.util.HashMap<>();
+        for (String line : log0.lines().toList()) {
+            String[] t = line.split(" ");
+            if (t[0].equals("metric")) {
+                (t[1].equals("sharded") ? sharded : whole).put(t[2] + " " + t[4], t);
+            }
+        }
+        assertEquals(12, whole.size(), "3 settings x 2 splits x 2 cutoffs: " + log0);
+        assertEquals(whole.keySet(), sharded.keySet());
+        for (var e : whole.entrySet()) {
+            String[] w = e.getValue();
+            String[] sh = sharded.get(e.getKey());
+            assertEquals(w[3], sh[3], e.getKey() + ": users counted");
+            for (int i = 5; i < 9; i++) {
+                double x = Double.parseDouble(w[i]);
+                double y = Double.parseDouble(sh[i]);
+                assertTrue(x > 0, e.getKey() + " metric " + i + " computed");
+                assertEquals(x, y, 1e-12 * x, e.getKey() + " metric " + (i - 5));
+            }
+        }
+    }
+
     @Test
     void aKilledRankIsNamedByTheSurvivorWithinTheTimeout() throws Exception {
+        assertKilledRankIsNamed(1, "lost rank(s): 1");
+    }
+
+    /** Rank 0 also serves the rendezvous store: its loss is diagnosed from the store going away. */
+    @Test
+    void aKilledMasterIsNamedByTheSurvivorWithinTheTimeout() throws Exception {
+        assertKilledRankIsNamed(0, "lost rank 0: the master 127.0.0.1:");
+    }
+
+    private void assertKilledRankIsNamed(int killed, String message) throws Exception {
+        int survivor = 1 - killed;
         int port = RankProcesses.freePort();
-        Path log0 = tmp.resolve("rank0.log");
-        Path log1 = tmp.resolve("rank1.log");
+        Path[] logs = {tmp.resolve("rank0.log"), tmp.resolve("rank1.log")};
         try (RankProcesses ranks = new RankProcesses()) {
-            Process r0 = ranks.start(RankProbe.class, log0, "forever", "127.0.0.1", Integer.toString(port), "2", "0",
-                    Long.toString(TIMEOUT_MS), tmp.resolve("unused").toString(), "0");
-            Process r1 = ranks.start(RankProbe.class, log1, "forever", "127.0.0.1", Integer.toString(port), "2", "1",
-                    Long.toString(TIMEOUT_MS), tmp.resolve("unused").toString(), "0");
-            waitFor(log1, "step 3", 240);
-            r1.destroyForcibly().waitFor();
+            Process[] r = new Process[2];
+            for (int i = 0; i < 2; i++) {
+                r[i] = ranks.start(RankProbe.class, logs[i], "forever", "127.0.0.1", Integer.toString(port), "2",
+                        Integer.toString(i), Long.toString(TIMEOUT_MS), tmp.resolve("unused").toString(), "0");
+            }
+            waitFor(logs[killed], "step 3", 240);
+            r[killed].destroyForcibly().waitFor();
             long t0 = System.nanoTime();
-            int code = RankProcesses.exitWithin(r0, TIMEOUT_MS / 1000 + 30, "the surviving rank 0");
+            int code = RankProcesses.exitWithin(r[survivor], TIMEOUT_MS / 1000 + 30, "the surviving rank " + survivor);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            String out = Files.readString(log0);
+            String out = Files.readString(logs[survivor]);
             assertNotEquals(0, code, out);
-            assertTrue(out.contains("lost rank(s): 1"), "names the lost rank: " + out);
+            assertTrue(out.contains(message), "names the lost rank: " + out);
             assertTrue(seconds < TIMEOUT_MS / 1000.0 + 10, "exited after " + seconds + " s");
         }
     }

@@ -26,15 +26,22 @@ import java.time.Duration;
  * world size 1 as the single-process reference). Trains on the bundled data and, on rank 0, records
  * each step's losses and every parameter after it.
  *
- * <p>Arguments: {@code MODE HOST PORT WORLD RANK TIMEOUT_MS OUT STEPS [sparse]}; MODE is {@code steps} (STEPS
- * steps of epoch 0), {@code forever} (train until killed or until a collective fails) or
- * {@code join} (join the group, pass a barrier, leave). Exit status 3 on a native failure, with its
- * message on stderr.
+ * <p>Arguments: {@code MODE HOST PORT WORLD RANK TIMEOUT_MS OUT STEPS [sparse|dense] [eval]}; MODE is
+ * {@code steps} (STEPS steps, epoch after epoch), {@code forever} (train until killed or until a
+ * collective fails) or {@code join} (join the group, pass a barrier, leave). After {@code steps}, every
+ * rank prints {@code digest RANK HEX} of its parameters (replicas must be bit-identical) and, with
+ * {@code eval}, the metrics of the sharded evaluation and (rank 0) of the whole one on the same
+ * parameters ({@code metric sharded|whole SPLIT/SETTING users=N @K precision recall ndcg hit}).
+ * Exit status 3 on a native failure, with its message on stderr.
+ *
+ * <p>Knobs for investigations (system properties, not used by the tests): {@code probe.lrLambda}
+ * (default 1.0), {@code probe.threads} (default 1), {@code probe.perturb=true} (moves one element of the
+ * id table by one ulp before training: how far the trajectory itself amplifies a rounding difference).
  */
 public final class RankProbe {
     static final int BATCH = 256;
     static final int NUM_NEG = 16;
-    static final int THREADS = 1;
+    static final int THREADS = Integer.getInteger("probe.threads", 1);
 
     private RankProbe() {}
 
@@ -48,6 +55,7 @@ public final class RankProbe {
         Path out = Path.of(args[6]);
         int steps = Integer.parseInt(args[7]);
         boolean sparse = args.length > 8 && args[8].equals("sparse");
+        boolean eval = args.length > 9 && args[9].equals("eval");
         try (ProcessGroup group = world == 1 ? null
                 : ProcessGroup.join(host, port, world, rank, ProcessGroup.Backend.GLOO, 0, timeout)) {
             System.out.println("joined " + rank);
@@ -58,7 +66,7 @@ public final class RankProbe {
                 return;
             }
             run(DataParallel.over(group).withSparseUpdates(sparse), out,
-                    mode.equals("forever") ? Long.MAX_VALUE : steps);
+                    mode.equals("forever") ? Long.MAX_VALUE : steps, eval);
         } catch (dev.clcrec.engine.ClcrecException e) {
             System.err.println("rank " + rank + " failed: " + e.getMessage());
             System.err.flush();
@@ -68,9 +76,16 @@ public final class RankProbe {
 
     /** Trains {@code steps} steps (epoch after epoch); rank 0 writes the record to {@code out}. */
     static void run(DataParallel parallel, Path out, long steps) throws IOException, InterruptedException {
+        run(parallel, out, steps, false);
+    }
+
+    /** The same, then the digest and, with {@code eval}, the metrics (see the class comment). */
+    static void run(DataParallel parallel, Path out, long steps, boolean eval)
+            throws IOException, InterruptedException {
         try (Dataset data = Datasets.open(Path.of("test-data"))) {
             ModelConfig config = ModelConfig.defaults(data.numUser(), data.numItem(), data.numWarmItem())
-                    .withNumThreads(THREADS).withSeed(1).withDevice(dev.clcrec.engine.Device.CPU);
+                    .withNumThreads(THREADS).withSeed(1).withDevice(dev.clcrec.engine.Device.CPU)
+                    .withLrLambda(Double.parseDouble(System.getProperty("probe.lrLambda", "1.0")));
             ItemSets train = DatasetViews.sets(data.train());
             TrainingPairs pairs = TrainingPairs.of(train);
             SamplingConfig sc = new SamplingConfig(BATCH, NUM_NEG, 0.5, 1, 0, false);
@@ -85,6 +100,11 @@ public final class RankProbe {
                     model.joinGroup(parallel.group());
                 }
                 model.setSparseUpdates(parallel.sparseUpdates());
+                if (Boolean.getBoolean("probe.perturb")) {
+                    float[] e = model.parameter("id_embedding");
+                    e[0] = Math.nextUp(e[0]); // one ulp in one element: the trajectory's sensitivity
+                    model.setParameter("id_embedding", e);
+                }
                 long[] done = {0};
                 for (long epoch = 0; done[0] < steps; epoch++) {
                     pipeline.runEpoch(epoch, 0, (Batch batch) -> {
@@ -99,6 +119,42 @@ public final class RankProbe {
                         System.out.println("step " + done[0]);
                         System.out.flush();
                     });
+                }
+                System.out.println("digest " + parallel.rank() + " " + digest(model));
+                if (eval) {
+                    printMetrics("sharded", parallel, data, model, parallel.evalShard());
+                    if (parallel.leader()) {
+                        printMetrics("whole", parallel, data, model, dev.clcrec.eval.EvalShard.WHOLE);
+                    }
+                }
+            }
+        }
+    }
+
+    private static String digest(ClcrecModel model) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        for (String name : model.parameterNames()) {
+            for (float v : model.parameter(name)) {
+                int bits = Float.floatToRawIntBits(v);
+                crc.update(new byte[] {(byte) bits, (byte) (bits >> 8), (byte) (bits >> 16), (byte) (bits >> 24)});
+            }
+        }
+        return Long.toHexString(crc.getValue());
+    }
+
+    private static void printMetrics(String what, DataParallel parallel, Dataset data, ClcrecModel model,
+                                     dev.clcrec.eval.EvalShard shard) {
+        try (dev.clcrec.eval.Evaluator ev = DatasetViews.evaluator(data, new int[] {10, 20}, 256, shard)) {
+            dev.clcrec.eval.EvalResult r = ev.evaluate(new dev.clcrec.eval.ModelRanker(model));
+            if (!parallel.leader()) {
+                return;
+            }
+            for (var m : r.entries()) {
+                for (var k : m.atK().entrySet()) {
+                    var v = k.getValue();
+                    System.out.printf(java.util.Locale.ROOT, "metric %s %s/%s users=%d @%d %.17g %.17g %.17g %.17g%n",
+                            what, m.split(), m.setting(), m.usersCounted(), k.getKey(), v.precision(), v.recall(),
+                            v.ndcg(), v.hit());
                 }
             }
         }
