@@ -45,6 +45,8 @@ void ContentEncoderImpl::backward(const Trace& trace, const torch::Tensor& grad_
   torch::Tensor grad_hidden;
   {
     torch::NoGradGuard no_grad;
+    // Recomputed rather than kept from the forward pass: one elementwise pass is cheaper than
+    // holding a second n x hidden_dim tensor (70 MB at the Amazon shape) across the loss.
     const torch::Tensor activation = torch::leaky_relu(trace.hidden, kSlope);
     layer2->weight.mutable_grad() = weight_gradient(grad_output, activation);
     layer2->bias.mutable_grad() = grad_output.sum(0);
