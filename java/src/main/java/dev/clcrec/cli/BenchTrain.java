@@ -28,6 +28,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.EnumMap;
 import java.util.List;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -196,6 +197,8 @@ public final class BenchTrain implements Callable<Integer> {
         SamplingConfig sc = filler.config();
         try (BatchPipeline p = new BatchPipeline(filler);
              SliceStep slicer = new SliceStep(parallel, sc.hybridCount((long) sc.batchSize() * sc.groupSize()))) {
+            long cpu0 = processCpuNanos();
+            long loop0 = System.nanoTime();
             p.runEpoch(0, filler.batchesPerEpoch() - total, b -> {
                 if (count[0] == 5) { // warm-up steps excluded
                     loopStart[0] = System.nanoTime();
@@ -215,9 +218,20 @@ public final class BenchTrain implements Callable<Integer> {
             out.printf(Locale.ROOT, "training: %d steps in %.2f s: %.1f ms/step (native step %.1f ms, waiting for batches %.3f ms, "
                     + "other Java %.3f ms); Java share %.2f%%%n", timed, wall, wall / timed * 1e3, nat / timed * 1e3,
                     wait / timed * 1e3, (wall - nat - wait) / timed * 1e3, (wall - nat) / wall * 100);
+            // Where the cores are all busy, the wall-clock split above depends on which thread the
+            // scheduler charges the sampler's CPU to; the CPU split does not.
+            double loopCpu = (processCpuNanos() - cpu0) / 1e9;
+            double samplerCpu = p.workerCpuNanos() / 1e9;
+            out.printf(Locale.ROOT, "CPU over the loop (warm-up included): %.2f s in %.2f s of wall time; sampler workers %.3f s "
+                    + "(%.3f ms a batch, %.2f%% of the process's CPU)%n", loopCpu, (System.nanoTime() - loop0) / 1e9,
+                    samplerCpu, samplerCpu / count[0] * 1e3, samplerCpu / loopCpu * 100);
             out.printf(Locale.ROOT, "epoch (%d steps): %s %.1f s%n", filler.batchesPerEpoch(),
                     fullEpoch ? "measured" : "extrapolated", wall / timed * filler.batchesPerEpoch());
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     // about `pairs` distinct (user, item) pairs with items in [from, to), skewed per user like real logs

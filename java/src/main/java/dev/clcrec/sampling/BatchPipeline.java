@@ -1,9 +1,12 @@
 package dev.clcrec.sampling;
 
 import java.lang.foreign.Arena;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -30,6 +33,7 @@ public final class BatchPipeline implements AutoCloseable {
     private final Arena arena;
     private final Batch[] slots;
     private long waitNanos;
+    private final AtomicLong workerCpuNanos = new AtomicLong();
 
     public BatchPipeline(BatchFiller filler) {
         this.filler = filler;
@@ -48,6 +52,15 @@ public final class BatchPipeline implements AutoCloseable {
     /** Total time the consumer spent waiting for a batch to be ready (the Java share of training). */
     public long waitNanos() {
         return waitNanos;
+    }
+
+    /**
+     * CPU time the worker threads have used, summed over the epochs run so far (0 without workers,
+     * where sampling is in {@link #waitNanos}). On a machine whose cores the native step keeps busy
+     * this is CPU the step does not get, whichever thread's clock it shows up on.
+     */
+    public long workerCpuNanos() {
+        return workerCpuNanos.get();
     }
 
     /** Hands batches {@code firstBatch..} of {@code epoch} to {@code consumer}, in order. */
@@ -76,6 +89,8 @@ public final class BatchPipeline implements AutoCloseable {
         for (int w = 0; w < numWorkers; w++) {
             long first = firstBatch + w;
             Thread t = Thread.ofPlatform().daemon().name("clcrec-sampler-" + w).unstarted(() -> {
+                ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+                long cpu0 = threads.getCurrentThreadCpuTime();
                 NegativeSampler.Scratch scratch = filler.sampler().newScratch();
                 long i = first;
                 try {
@@ -91,6 +106,8 @@ public final class BatchPipeline implements AutoCloseable {
                     failure.compareAndSet(null, e);
                     // wake the consumer, which is (or will be) waiting for this batch
                     full[(int) (i % numSlots)].release();
+                } finally {
+                    workerCpuNanos.addAndGet(threads.getCurrentThreadCpuTime() - cpu0);
                 }
             });
             workers.add(t);

@@ -114,9 +114,11 @@ public final class NegativeSampler {
             sampleFromComplement(cols, start, end, rng, s, out, at);
             return;
         }
-        // Short rows: stamp the user's items once, then one array lookup decides each candidate.
-        // Long rows: stamping would cost more than the draws, so binary-search them instead.
-        boolean stamped = end - start <= 2 * numNeg;
+        // Stamp the user's items once, then one array lookup decides each candidate; only when the
+        // row is far longer than the draws (about numNeg binary searches of log2(row) probes each,
+        // every probe a likely branch miss) is searching it per candidate cheaper than stamping.
+        int rowLength = end - start;
+        boolean stamped = rowLength <= 4L * numNeg * (32 - Integer.numberOfLeadingZeros(rowLength));
         if (stamped) {
             for (int p = start; p < end; p++) {
                 stamp[cols[p]] = cur;

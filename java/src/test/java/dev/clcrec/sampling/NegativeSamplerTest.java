@@ -56,7 +56,7 @@ class NegativeSamplerTest {
 
     @Test
     void longRowsUseBinarySearchAndStayCorrect() {
-        // 300 items excluded, 5 negatives: row longer than 2*numNeg takes the binary-search path
+        // 300 items excluded, 5 negatives: a row longer than 4 * numNeg * log2(row) = 180 takes the binary-search path
         int[] cols = new int[300];
         for (int i = 0; i < 300; i++) {
             cols[i] = 2 * i;
