@@ -8,7 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/work/scratch/bench-data}
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+source "$(dirname "$0")/java-home.sh"  # a JDK that can run FFM code (25+)
 java="$JAVA_HOME/bin/java"
 cp="$root/target/classes:$root/target/lib/*"
 mkdir -p "$work"

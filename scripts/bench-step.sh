@@ -8,7 +8,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+source "$root/scripts/java-home.sh"  # a JDK that can run FFM code (25+)
+java_bin="$JAVA_HOME/bin/java"
 if [[ ! -d target/classes/dev/clcrec/engine/bench ]]; then
   mvn -B -q -o compile -DskipNative=true
 fi

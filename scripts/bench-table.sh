@@ -5,7 +5,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+source "$root/scripts/java-home.sh"  # a JDK that can run FFM code (25+)
+java_bin="$JAVA_HOME/bin/java"
 exec "$java_bin" --enable-native-access=ALL-UNNAMED -Xmx2g \
   -Dclcrec.library="${CLCREC_LIBRARY:-$root/build/native/libclcrec.so}" \
   -cp target/classes dev.clcrec.engine.bench.TableSizeBenchmark "$@"

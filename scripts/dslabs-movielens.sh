@@ -31,7 +31,7 @@ movies <- movies[order(movies$movieId), ]
 write.csv(movies, file.path(dir, "movies.csv"), row.names = FALSE, fileEncoding = "UTF-8")
 cat(sprintf("exported %d ratings, %d movies to %s\n", nrow(ratings), nrow(movies), dir))
 RSCRIPT
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+source "$root/scripts/java-home.sh"  # a JDK that can run FFM code (25+)
 cp="$root/target/classes"
 if [ -d "$root/target/lib" ]; then cp="$cp:$root/target/lib/*"; else cp="$cp:$(find ~/.m2/repository/info/picocli ~/.m2/repository/com/fasterxml ~/.m2/repository/net/razorvine -name '*.jar' | tr '\n' ':')"; fi
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.clcrec.data.prepare.PrepareCommand \
