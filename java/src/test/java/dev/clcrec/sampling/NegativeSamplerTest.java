@@ -20,6 +20,49 @@ class NegativeSamplerTest {
     }
 
     @Test
+    void stampedAndSearchedRowsGiveTheDrawsOfPlainRejection() {
+        // rows of 0 .. 700 items among 4,000 warm ones; a row is stamped up to 4 * num_neg *
+        // log2(row) items and binary-searched beyond: with 20 negatives every row here is stamped,
+        // with 2 those of 60 items and more are searched. Either way the draws must be plain
+        // rejection's, draw for draw.
+        int numWarm = 4000;
+        int[] lengths = {0, 1, 5, 20, 60, 124, 125, 126, 300, 500, 700};
+        long[] offsets = new long[lengths.length + 1];
+        for (int u = 0; u < lengths.length; u++) {
+            offsets[u + 1] = offsets[u] + lengths[u];
+        }
+        int[] cols = new int[(int) offsets[lengths.length]];
+        SplittableRandom pick = new SplittableRandom(3);
+        for (int u = 0; u < lengths.length; u++) {
+            int[] row = pick.ints(0, numWarm + 50).distinct().limit(lengths[u]).sorted().toArray();
+            System.arraycopy(row, 0, cols, (int) offsets[u], row.length);
+        }
+        ItemSets train = new ItemSets(offsets, cols);
+        for (int numNeg : new int[] {2, 20}) {
+            NegativeSampler s = new NegativeSampler(numWarm, numNeg, train, TrainingPairs.of(train));
+            for (int u = 0; u < lengths.length; u++) {
+                Set<Integer> excluded = new HashSet<>();
+                for (long p = offsets[u]; p < offsets[u + 1]; p++) {
+                    excluded.add(cols[(int) p]);
+                }
+                for (long seed = 0; seed < 50; seed++) {
+                    SplittableRandom rng = new SplittableRandom(seed);
+                    Set<Integer> chosen = new HashSet<>();
+                    long[] expected = new long[numNeg];
+                    for (int got = 0; got < numNeg; ) {
+                        int c = rng.nextInt(numWarm);
+                        if (!excluded.contains(c) && chosen.add(c)) {
+                            expected[got++] = c;
+                        }
+                    }
+                    assertArrayEquals(expected, draw(s, u, seed),
+                            numNeg + " negatives, user with " + lengths[u] + " items, seed " + seed);
+                }
+            }
+        }
+    }
+
+    @Test
     void negativesAreDistinctWarmAndNeverTheUsersItems() {
         ItemSets train = SamplingTestData.randomSets(50, 120, 60, 1);
         int numWarm = 100;
