@@ -10,5 +10,11 @@ mvn -B -q -f "$ex/pom.xml" package
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cd "$out"
-env -u CLCREC_LIBRARY "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
-  -cp "$ex/target/classes:$ex/target/lib/*" example.ConsumerExample "$root/test-data" "$out"
+# Our jar on the module path as the automatic module dev.clcrec, everything else on the class path:
+# native access is granted to dev.clcrec alone, and any restricted call from elsewhere (the
+# example, a dependency) fails instead of warning, so this proves the engine needs no wider grant.
+clcrec_jar=$(ls "$ex"/target/lib/clcrec-*.jar)
+others=$(ls "$ex"/target/lib/*.jar | grep -v -F "$clcrec_jar" | paste -sd: -)
+env -u CLCREC_LIBRARY "$JAVA_HOME/bin/java" --module-path "$clcrec_jar" --add-modules dev.clcrec \
+  --enable-native-access=dev.clcrec --illegal-native-access=deny \
+  -cp "$ex/target/classes:$others" example.ConsumerExample "$root/test-data" "$out"
