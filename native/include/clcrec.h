@@ -26,16 +26,17 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct layout in this header changes. */
-#define CLCREC_ABI_VERSION 1
+#define CLCREC_ABI_VERSION 2
 
 /* Status codes. */
 #define CLCREC_OK 0
 #define CLCREC_ERR_INVALID_ARGUMENT 1 /* null pointer, bad size, id out of range, NaN input */
-#define CLCREC_ERR_RUNTIME 2          /* LibTorch or CUDA failure, non-finite loss */
+#define CLCREC_ERR_RUNTIME 2          /* LibTorch or CUDA failure */
 #define CLCREC_ERR_IO 3               /* checkpoint file missing, unreadable or corrupt */
 #define CLCREC_ERR_OUT_OF_MEMORY 4
 #define CLCREC_ERR_UNSUPPORTED 5      /* e.g. CUDA requested but not available */
 #define CLCREC_ERR_DISTRIBUTED 6      /* rendezvous failed, a rank was lost, a collective timed out */
+#define CLCREC_ERR_NOT_FINITE 7       /* a step's loss or gradient, or a model's scores, are NaN or infinite */
 
 /* Device selection for clcrec_config.device_type. */
 #define CLCREC_DEVICE_AUTO 0 /* CUDA if available, else CPU */
@@ -130,7 +131,7 @@ CLCREC_API int clcrec_model_feature_width(const clcrec_model *model, int64_t *ou
  * batch (0..batch_size*group_size-1, repeats allowed) whose U-I candidate is the encoder
  * output instead of the id embedding. Only the distinct items of the batch are encoded.
  * A non-finite loss or gradient leaves the parameters and the Adam state untouched and
- * returns CLCREC_ERR_RUNTIME.
+ * returns CLCREC_ERR_NOT_FINITE.
  */
 CLCREC_API int clcrec_model_train_step(clcrec_model *model,
                             const int64_t *users, int64_t batch_size,

@@ -220,7 +220,7 @@ clcrec_step_result to_result(const LossValues& losses) {
 clcrec_step_result Model::apply_gradients(const clcrec_step_result& result, const RowGradient& sparse_rows) {
   if (!std::isfinite(result.loss)) {
     clear_gradients();
-    fail(CLCREC_ERR_RUNTIME, "the loss is not finite (loss " + std::to_string(result.loss) +
+    fail(CLCREC_ERR_NOT_FINITE, "the loss is not finite (loss " + std::to_string(result.loss) +
                                  ", R-E " + std::to_string(result.loss_re) + ", U-I " +
                                  std::to_string(result.loss_ui) + ", reg " +
                                  std::to_string(result.reg) +
@@ -233,7 +233,7 @@ clcrec_step_result Model::apply_gradients(const clcrec_step_result& result, cons
   if (sparse_) gradients.push_back(sparse_rows.rows.contiguous());
   if (!all_finite(gradients)) {
     clear_gradients();
-    fail(CLCREC_ERR_RUNTIME, "a gradient is not finite although the loss is (loss " +
+    fail(CLCREC_ERR_NOT_FINITE, "a gradient is not finite although the loss is (loss " +
                                  std::to_string(result.loss) +
                                  "); parameters and optimizer state were left unchanged");
   }

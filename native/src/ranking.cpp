@@ -239,7 +239,7 @@ void rank_top_k_cpu(const torch::Tensor& user_table, const torch::Tensor& items,
       }
     });
   }
-  if (nan_found.load()) fail(CLCREC_ERR_RUNTIME, "scores contain NaN (model parameters are not finite)");
+  if (nan_found.load()) fail(CLCREC_ERR_NOT_FINITE, "scores contain NaN (model parameters are not finite)");
 }
 
 }  // namespace
@@ -272,7 +272,7 @@ void rank_top_k(const torch::Tensor& user_table, const torch::Tensor& items,
     const int64_t n = std::min(step, request.num_users - u0);
     torch::Tensor scores = chunk_scores(user_table, items, request.users + u0, n);
     if (scores.isnan().any().item<bool>()) {
-      fail(CLCREC_ERR_RUNTIME, "scores contain NaN (model parameters are not finite)");
+      fail(CLCREC_ERR_NOT_FINITE, "scores contain NaN (model parameters are not finite)");
     }
     if (request.exclude_offsets != nullptr) {
       std::vector<int64_t> flat;

@@ -167,9 +167,11 @@ public final class BundleReader {
         Path itemFile = dir.resolve(BundleWriter.TRAIN_ITEMS);
         long[] offsets;
         int[] items;
+        Path reading = offFile; // the file a format error is about
         try (Arena arena = Arena.ofConfined()) {
             NpyArray off = NpyFile.map(offFile, arena).requireInteger().requireShape(numUser + 1L);
             offsets = off.toLongArray();
+            reading = itemFile;
             NpyArray it = NpyFile.map(itemFile, arena);
             if (it.header().dtype() != NpyDtype.INT32 || it.header().ndim() != 1) {
                 throw new BundleFormatException(itemFile, "expected a 1-d int32 array, got "
@@ -177,8 +179,7 @@ public final class BundleReader {
             }
             items = it.data().toArray(ValueLayout.JAVA_INT);
         } catch (DatasetFormatException e) {
-            throw new BundleFormatException(e.getMessage().startsWith(itemFile.toString()) ? itemFile : offFile,
-                    e.getMessage(), e);
+            throw new BundleFormatException(reading, e.getMessage(), e);
         }
         for (int i = 0; i < items.length; i++) {
             if (items[i] < 0 || items[i] >= numItem) {

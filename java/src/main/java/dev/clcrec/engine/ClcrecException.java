@@ -8,7 +8,7 @@ package dev.clcrec.engine;
 public class ClcrecException extends RuntimeException {
     /** clcrec.h: null pointer, bad size, id out of range, NaN input. */
     public static final int INVALID_ARGUMENT = 1;
-    /** clcrec.h: LibTorch or CUDA failure, non-finite loss. */
+    /** clcrec.h: LibTorch or CUDA failure. */
     public static final int RUNTIME = 2;
     /** clcrec.h: checkpoint file missing, unreadable or corrupt. */
     public static final int IO = 3;
@@ -18,6 +18,8 @@ public class ClcrecException extends RuntimeException {
     public static final int UNSUPPORTED = 5;
     /** clcrec.h: rendezvous failed, a rank was lost, a collective timed out. */
     public static final int DISTRIBUTED = 6;
+    /** clcrec.h: a training step's loss or gradient, or a model's scores, are NaN or infinite. */
+    public static final int NOT_FINITE = 7;
 
     private static final long serialVersionUID = 1L;
 

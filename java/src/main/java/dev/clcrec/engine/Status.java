@@ -35,6 +35,7 @@ final class Status {
             case ClcrecException.OUT_OF_MEMORY -> "out of memory";
             case ClcrecException.UNSUPPORTED -> "unsupported";
             case ClcrecException.DISTRIBUTED -> "distributed";
+            case ClcrecException.NOT_FINITE -> "not finite";
             default -> "status " + status;
         };
     }

@@ -23,10 +23,10 @@ public class clcrec_h extends clcrec_h$shared {
     static final SymbolLookup SYMBOL_LOOKUP = SymbolLookup.loaderLookup()
             .or(Linker.nativeLinker().defaultLookup());
 
-    private static final int CLCREC_ABI_VERSION = (int)1L;
+    private static final int CLCREC_ABI_VERSION = (int)2L;
     /**
      * {@snippet lang=c :
-     * #define CLCREC_ABI_VERSION 1
+     * #define CLCREC_ABI_VERSION 2
      * }
      */
     public static int CLCREC_ABI_VERSION() {
@@ -94,6 +94,15 @@ public class clcrec_h extends clcrec_h$shared {
      */
     public static int CLCREC_ERR_DISTRIBUTED() {
         return CLCREC_ERR_DISTRIBUTED;
+    }
+    private static final int CLCREC_ERR_NOT_FINITE = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * #define CLCREC_ERR_NOT_FINITE 7
+     * }
+     */
+    public static int CLCREC_ERR_NOT_FINITE() {
+        return CLCREC_ERR_NOT_FINITE;
     }
     private static final int CLCREC_DEVICE_AUTO = (int)0L;
     /**

@@ -181,8 +181,7 @@ public final class Trainer {
             try {
                 l = slicer.step(model, batch);
             } catch (ClcrecException e) {
-                if (e.status() == ClcrecException.RUNTIME && e.getMessage() != null
-                        && e.getMessage().contains("not finite")) {
+                if (e.status() == ClcrecException.NOT_FINITE) {
                     throw new NonFiniteLossException("epoch " + epoch + ", batch " + batch.index() + ": "
                             + e.getMessage());
                 }

@@ -58,6 +58,8 @@ class BindingsMatchHeaderTest {
         assertEquals(defines.get("CLCREC_ERR_IO"), ClcrecException.IO);
         assertEquals(defines.get("CLCREC_ERR_OUT_OF_MEMORY"), ClcrecException.OUT_OF_MEMORY);
         assertEquals(defines.get("CLCREC_ERR_UNSUPPORTED"), ClcrecException.UNSUPPORTED);
+        assertEquals(defines.get("CLCREC_ERR_DISTRIBUTED"), ClcrecException.DISTRIBUTED);
+        assertEquals(defines.get("CLCREC_ERR_NOT_FINITE"), ClcrecException.NOT_FINITE);
     }
 
     @Test

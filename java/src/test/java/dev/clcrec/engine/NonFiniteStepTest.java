@@ -57,7 +57,7 @@ class NonFiniteStepTest {
 
         Map<String, float[]> bad = parameters(model);
         ClcrecException e = assertThrows(ClcrecException.class, this::badStep);
-        assertEquals(ClcrecException.RUNTIME, e.status(), e.getMessage());
+        assertEquals(ClcrecException.NOT_FINITE, e.status(), e.getMessage());
         assertTrue(e.getMessage().contains("loss is not finite"), e.getMessage());
         assertUnchanged(bad, original);
     }
@@ -79,7 +79,7 @@ class NonFiniteStepTest {
 
         Map<String, float[]> bad = parameters(model);
         ClcrecException e = assertThrows(ClcrecException.class, this::badStep);
-        assertEquals(ClcrecException.RUNTIME, e.status(), e.getMessage());
+        assertEquals(ClcrecException.NOT_FINITE, e.status(), e.getMessage());
         assertTrue(e.getMessage().contains("gradient is not finite"), e.getMessage());
         assertUnchanged(bad, original);
     }
