@@ -4,13 +4,13 @@
 # data), then loads each in a fresh JVM, printing load time and peak RSS; finally times `prepare`
 # on real MovieLens (dslabs) when Rscript + r-cran-dslabs are installed.
 #   scripts/bench-load.sh [WORK_DIR]      (default /work/scratch/bench-data; needs ~3.2 GB free)
-# Build first: mvn -B package -DskipTests (target/classes and target/lib)
+# Build first: mvn -B package -DskipTests (target/classes, target/test-classes and target/lib)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/work/scratch/bench-data}
 source "$(dirname "$0")/java-home.sh"  # a JDK that can run FFM code (25+)
 java="$JAVA_HOME/bin/java"
-cp="$root/target/classes:$root/target/lib/*"
+cp="$root/target/classes:$root/target/test-classes:$root/target/lib/*"  # harnesses: java/bench
 mkdir -p "$work"
 for preset in movielens amazon; do
   if [ ! -f "$work/$preset/manifest.json" ]; then

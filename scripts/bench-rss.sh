@@ -8,4 +8,4 @@ cd "$root"
 source scripts/java-home.sh
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g \
   -Dclcrec.library="${CLCREC_LIBRARY:-$root/build/native/libclcrec.so}" \
-  -cp "${CLCREC_CLASSES:-target/classes}:target/lib/*" dev.clcrec.api.bench.RssSoak "$@"
+  -cp "${CLCREC_CLASSES:-target/classes}:target/test-classes:target/lib/*" dev.clcrec.api.bench.RssSoak "$@"

@@ -15,7 +15,7 @@ work=${1:-/work/scratch/serve-bench}
 secs=${2:-30}
 source "$root/scripts/java-home.sh"
 java="$JAVA_HOME/bin/java"
-cp="$root/target/classes:$root/target/lib/*"
+cp="$root/target/classes:$root/target/test-classes:$root/target/lib/*"  # harnesses: java/bench
 run=("$java" --enable-native-access=ALL-UNNAMED -Dclcrec.library="$root/build/native/libclcrec.so" -cp "$cp")
 jar=$(ls "$root"/target/clcrec-*.jar | grep -v -e sources -e javadoc | head -n 1)
 mkdir -p "$work"

@@ -10,9 +10,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 source "$root/scripts/java-home.sh"  # a JDK that can run FFM code (25+)
 java_bin="$JAVA_HOME/bin/java"
-if [[ ! -d target/classes/dev/clcrec/engine/bench ]]; then
-  mvn -B -q -o compile -DskipNative=true
+if [[ ! -d target/test-classes/dev/clcrec/engine/bench ]]; then  # the harnesses live in java/bench
+  mvn -B -q -o test-compile -DskipNative=true
 fi
 exec "$java_bin" --enable-native-access=ALL-UNNAMED -Xmx2g \
   -Dclcrec.library="${CLCREC_LIBRARY:-$root/build/native/libclcrec.so}" \
-  -cp target/classes dev.clcrec.engine.bench.StepBenchmark "$@"
+  -cp target/classes:target/test-classes dev.clcrec.engine.bench.StepBenchmark "$@"

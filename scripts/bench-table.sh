@@ -9,4 +9,4 @@ source "$root/scripts/java-home.sh"  # a JDK that can run FFM code (25+)
 java_bin="$JAVA_HOME/bin/java"
 exec "$java_bin" --enable-native-access=ALL-UNNAMED -Xmx2g \
   -Dclcrec.library="${CLCREC_LIBRARY:-$root/build/native/libclcrec.so}" \
-  -cp target/classes dev.clcrec.engine.bench.TableSizeBenchmark "$@"
+  -cp target/classes:target/test-classes dev.clcrec.engine.bench.TableSizeBenchmark "$@"

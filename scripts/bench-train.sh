@@ -6,10 +6,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/java-home.sh"  # a JDK that can run FFM code (25+)
 lib="${CLCREC_LIBRARY:-$root/build/native/libclcrec.so}"
 cd "$root"
-if [[ ! -d target/classes || ! -d target/lib ]]; then
+if [[ ! -d target/test-classes/dev/clcrec/cli || ! -d target/lib ]]; then  # the harness lives in java/bench
   mvn -B -q package -DskipTests
 fi
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dclcrec.library="$lib" -Xmx8g \
-  -cp "target/classes:target/lib/*" dev.clcrec.cli.BenchTrain "$@"
+  -cp "target/classes:target/test-classes:target/lib/*" dev.clcrec.cli.BenchTrain "$@"

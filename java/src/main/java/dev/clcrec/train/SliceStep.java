@@ -13,7 +13,7 @@ import java.lang.foreign.ValueLayout;
  * draws), then steps on its contiguous run of pairs with the hybrid rows that fall inside it,
  * renumbered; the joined model sums the slices' gradients weighted by their sizes, so N ranks take
  * exactly the step of one process. Owns a scratch buffer for the renumbered hybrid rows. Public for
- * the benchmark harness (dev.clcrec.cli.BenchTrain), which times real data-parallel steps.
+ * the benchmark harness (dev.clcrec.cli.BenchTrain in java/bench), which times real data-parallel steps.
  */
 public final class SliceStep implements AutoCloseable {
     private final DataParallel parallel;
