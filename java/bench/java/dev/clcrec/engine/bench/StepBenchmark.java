@@ -12,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -59,15 +58,7 @@ public final class StepBenchmark {
 
         SplittableRandom random = new SplittableRandom(1);
         try (Arena arena = Arena.ofShared()) {
-            List<FeatureMatrix> modalities = new ArrayList<>();
-            String[] names = {"v", "a", "t"};
-            for (int m = 0; m < widths.length; m++) {
-                MemorySegment data = arena.allocate(ValueLayout.JAVA_FLOAT, numItem * widths[m]);
-                for (long i = 0; i < numItem * widths[m]; i++) {
-                    data.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextDouble());
-                }
-                modalities.add(new FeatureMatrix(names[m], data, numItem, widths[m]));
-            }
+            List<FeatureMatrix> modalities = RandomInputs.content(arena, random, numItem, widths);
             ModelConfig config = ModelConfig.defaults(numUser, numItem, numWarm)
                     .withTempValue(2.0).withLrLambda(0.5).withRegWeight(0.1).withLearningRate(0.001)
                     .withDevice(device).withNumThreads(threads);
@@ -80,15 +71,7 @@ public final class StepBenchmark {
                 MemorySegment users = arena.allocate(ValueLayout.JAVA_LONG, batch);
                 MemorySegment items = arena.allocate(ValueLayout.JAVA_LONG, rows);
                 MemorySegment hybrid = arena.allocate(ValueLayout.JAVA_LONG, numHybrid);
-                for (int i = 0; i < batch; i++) {
-                    users.setAtIndex(ValueLayout.JAVA_LONG, i, random.nextLong(numUser));
-                }
-                for (int r = 0; r < rows; r++) {
-                    items.setAtIndex(ValueLayout.JAVA_LONG, r, random.nextLong(numWarm));
-                }
-                for (int h = 0; h < numHybrid; h++) {
-                    hybrid.setAtIndex(ValueLayout.JAVA_LONG, h, random.nextLong(rows));
-                }
+                RandomInputs.fillBatch(random, users, batch, numUser, items, rows, numWarm, hybrid, numHybrid);
                 batches[b] = new MemorySegment[] {users, items, hybrid};
             }
 

@@ -9,7 +9,6 @@ import dev.clcrec.engine.NativeLibrary;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -39,15 +38,7 @@ public final class TableSizeBenchmark {
         NativeLibrary.ensureLoaded();
         SplittableRandom random = new SplittableRandom(1);
         try (Arena arena = Arena.ofShared()) {
-            List<FeatureMatrix> modalities = new ArrayList<>();
-            String[] names = {"v", "a", "t"};
-            for (int m = 0; m < WIDTHS.length; m++) {
-                MemorySegment data = arena.allocate(ValueLayout.JAVA_FLOAT, NUM_ITEM * WIDTHS[m]);
-                for (long i = 0; i < NUM_ITEM * WIDTHS[m]; i++) {
-                    data.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextDouble());
-                }
-                modalities.add(new FeatureMatrix(names[m], data, NUM_ITEM, WIDTHS[m]));
-            }
+            List<FeatureMatrix> modalities = RandomInputs.content(arena, random, NUM_ITEM, WIDTHS);
             ModelConfig config = ModelConfig.defaults(numUser, NUM_ITEM, NUM_WARM).withTempValue(2.0)
                     .withLrLambda(0.5).withDevice(Device.CPU).withNumThreads(threads);
             int group = 1 + NUM_NEG;
@@ -60,15 +51,7 @@ public final class TableSizeBenchmark {
                 model.setSparseUpdates(sparse);
                 long[] nanos = new long[steps];
                 for (int s = -warmup; s < steps; s++) {
-                    for (int i = 0; i < BATCH; i++) {
-                        users.setAtIndex(ValueLayout.JAVA_LONG, i, random.nextLong(numUser));
-                    }
-                    for (int r = 0; r < rows; r++) {
-                        items.setAtIndex(ValueLayout.JAVA_LONG, r, random.nextLong(NUM_WARM));
-                    }
-                    for (int h = 0; h < numHybrid; h++) {
-                        hybrid.setAtIndex(ValueLayout.JAVA_LONG, h, random.nextLong(rows));
-                    }
+                    RandomInputs.fillBatch(random, users, BATCH, numUser, items, rows, NUM_WARM, hybrid, numHybrid);
                     long t0 = System.nanoTime();
                     model.trainStep(users, BATCH, items, group, hybrid, numHybrid);
                     if (s >= 0) {
