@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct layout in this header changes. */
-#define CLCREC_ABI_VERSION 2
+#define CLCREC_ABI_VERSION 3
 
 /* Status codes. */
 #define CLCREC_OK 0
@@ -138,6 +138,25 @@ CLCREC_API int clcrec_model_train_step(clcrec_model *model,
                             const int64_t *items, int64_t group_size,
                             const int64_t *hybrid_rows, int64_t num_hybrid,
                             clcrec_step_result *out_result);
+
+/*
+ * One training step computed exactly as num_slices ranks of a group compute it together, each
+ * holding one slice of the global batch (see clcrec_model_join_group): slice s is the next
+ * slice_sizes[s] pairs of users/items (the sizes sum to batch_size; a slice may be empty) with
+ * the next slice_hybrid[s] entries of hybrid_rows (summing to num_hybrid), numbered within the
+ * slice's own rows. Each slice's gradient is that of its own mean loss, as on its rank; the
+ * slices' gradients and losses, weighted by slice size, are summed in slice order and divided
+ * by batch_size. The result is bit-identical to such a group's step with
+ * CLCREC_REDUCTION_RANK_ORDER, and for two slices with either reduction: one process replays a
+ * data-parallel run exactly. Not for a model joined to a group. Errors as
+ * clcrec_model_train_step.
+ */
+CLCREC_API int clcrec_model_train_step_slices(clcrec_model *model,
+                            const int64_t *users, int64_t batch_size,
+                            const int64_t *items, int64_t group_size,
+                            const int64_t *hybrid_rows, int64_t num_hybrid,
+                            const int64_t *slice_sizes, const int64_t *slice_hybrid,
+                            int32_t num_slices, clcrec_step_result *out_result);
 
 /* The same losses as clcrec_model_train_step without changing anything (no gradient). */
 CLCREC_API int clcrec_model_compute_loss(const clcrec_model *model,
@@ -293,6 +312,18 @@ CLCREC_API int clcrec_model_join_group(clcrec_model *model, clcrec_group *group)
  * every row, as the reference. The encoder is always updated densely.
  */
 CLCREC_API int clcrec_model_set_sparse_updates(clcrec_model *model, int32_t enabled);
+
+/* How a joined model's steps sum the ranks' weighted gradients. */
+#define CLCREC_REDUCTION_BACKEND 0    /* the backend's all-reduce (the default): least traffic; with
+                                         more than two ranks the order of each element's sum is
+                                         the algorithm's, so one process cannot replay it exactly */
+#define CLCREC_REDUCTION_RANK_ORDER 1 /* an all-gather, then a sum in rank order on every rank:
+                                         world_size / 2 times the traffic, and reproduced bit for bit
+                                         by clcrec_model_train_step_slices */
+
+/* Sets the reduction of the next steps; every rank must choose the same. The id table's rows
+ * under sparse updates are exchanged whole and merged in rank order with either choice. */
+CLCREC_API int clcrec_model_set_reduction_order(clcrec_model *model, int32_t order);
 
 #ifdef __cplusplus
 }

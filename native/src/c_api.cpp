@@ -233,6 +233,50 @@ int clcrec_model_train_step(clcrec_model* model, const int64_t* users, int64_t b
   });
 }
 
+int clcrec_model_train_step_slices(clcrec_model* model, const int64_t* users, int64_t batch_size,
+                                   const int64_t* items, int64_t group_size, const int64_t* hybrid_rows,
+                                   int64_t num_hybrid, const int64_t* slice_sizes, const int64_t* slice_hybrid,
+                                   int32_t num_slices, clcrec_step_result* out_result) {
+  return guarded(__func__, [&] {
+    Model& m = mutable_model_of(model);
+    require_non_null(out_result, "out_result");
+    require_positive(num_slices, "num_slices");
+    require_non_null(slice_sizes, "slice_sizes");
+    require_non_null(slice_hybrid, "slice_hybrid");
+    require_positive(batch_size, "batch_size");
+    require_positive(group_size, "group_size");
+    require_non_negative(num_hybrid, "num_hybrid");
+    checked_product(batch_size, group_size, "batch_size x group_size");
+    std::vector<BatchInput> slices;
+    int64_t pairs = 0, hybrid = 0;
+    for (int32_t s = 0; s < num_slices; ++s) {
+      const std::string which = "[" + std::to_string(s) + "]";
+      require_non_negative(slice_sizes[s], ("slice_sizes" + which).c_str());
+      require_non_negative(slice_hybrid[s], ("slice_hybrid" + which).c_str());
+      if (slice_sizes[s] > batch_size - pairs || slice_hybrid[s] > num_hybrid - hybrid) {
+        invalid_argument("slice_sizes and slice_hybrid must sum to batch_size = " + std::to_string(batch_size) +
+                         " and num_hybrid = " + std::to_string(num_hybrid) + "; slice " + std::to_string(s) +
+                         " goes past them");
+      }
+      if (slice_sizes[s] == 0 && slice_hybrid[s] > 0) {
+        invalid_argument("slice " + std::to_string(s) + " is empty but has " + std::to_string(slice_hybrid[s]) +
+                         " hybrid rows");
+      }
+      slices.push_back(validate_batch(m, users + pairs, slice_sizes[s], items + pairs * group_size, group_size,
+                                      hybrid_rows == nullptr ? nullptr : hybrid_rows + hybrid, slice_hybrid[s],
+                                      /*allow_empty=*/true));
+      pairs += slice_sizes[s];
+      hybrid += slice_hybrid[s];
+    }
+    if (pairs != batch_size || hybrid != num_hybrid) {
+      invalid_argument("the slices hold " + std::to_string(pairs) + " pairs and " + std::to_string(hybrid) +
+                       " hybrid rows, but batch_size = " + std::to_string(batch_size) + " and num_hybrid = " +
+                       std::to_string(num_hybrid));
+    }
+    *out_result = m.train_step_slices(slices);
+  });
+}
+
 int clcrec_model_compute_loss(const clcrec_model* model, const int64_t* users, int64_t batch_size,
                               const int64_t* items, int64_t group_size, const int64_t* hybrid_rows,
                               int64_t num_hybrid, clcrec_step_result* out_result) {

@@ -113,3 +113,16 @@ int clcrec_model_set_sparse_updates(clcrec_model* model, int32_t enabled) {
     model->impl->set_sparse_updates(enabled == 1);
   });
 }
+
+int clcrec_model_set_reduction_order(clcrec_model* model, int32_t order) {
+  return guarded(__func__, [&] {
+    require_non_null(model, "model");
+    if (!model->impl) invalid_argument("model has been freed or was never created");
+    if (order != CLCREC_REDUCTION_BACKEND && order != CLCREC_REDUCTION_RANK_ORDER) {
+      invalid_argument("order = " + std::to_string(order) +
+                       " must be CLCREC_REDUCTION_BACKEND (0) or CLCREC_REDUCTION_RANK_ORDER (1)");
+    }
+    model->impl->set_reduction_order(order == CLCREC_REDUCTION_RANK_ORDER ? ReductionOrder::kRankOrder
+                                                                          : ReductionOrder::kBackend);
+  });
+}

@@ -85,6 +85,13 @@ struct DistributedGroup::Backend {
 #endif
     return gloo->broadcast(tensors, options);
   }
+  c10::intrusive_ptr<c10d::Work> all_gather(std::vector<std::vector<torch::Tensor>>& outputs,
+                                            std::vector<torch::Tensor>& inputs) {
+#ifdef USE_C10D_NCCL
+    if (nccl) return nccl->allgather(outputs, inputs);
+#endif
+    return gloo->allgather(outputs, inputs);
+  }
 };
 
 DistributedGroup::DistributedGroup(const GroupOptions& options) : options_(options) {
@@ -290,6 +297,17 @@ void DistributedGroup::broadcast(std::vector<torch::Tensor>& tensors, int root, 
     auto work = backend_->broadcast(tensors, root);
     work->wait(options_.timeout);
   });
+}
+
+std::vector<torch::Tensor> DistributedGroup::all_gather(const torch::Tensor& tensor, const char* what) {
+  std::vector<std::vector<torch::Tensor>> outputs(1);
+  for (int r = 0; r < options_.world_size; ++r) outputs[0].push_back(torch::empty_like(tensor));
+  std::vector<torch::Tensor> inputs{tensor};
+  collective(what, [&] {
+    auto work = backend_->all_gather(outputs, inputs);
+    work->wait(options_.timeout);
+  });
+  return outputs[0];
 }
 
 void DistributedGroup::barrier() {

@@ -49,6 +49,8 @@ class DistributedGroup {
   // Collectives, each waited for under the timeout. Tensors must be contiguous, on device().
   void all_reduce_sum(std::vector<torch::Tensor>& tensors, const char* what);
   void broadcast(std::vector<torch::Tensor>& tensors, int root, const char* what);
+  // Every rank's copy of tensor (same shape on every rank), indexed by rank.
+  std::vector<torch::Tensor> all_gather(const torch::Tensor& tensor, const char* what);
   void barrier();
 
  private:

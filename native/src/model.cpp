@@ -245,13 +245,9 @@ clcrec_step_result Model::apply_gradients(const clcrec_step_result& result, cons
   return result;
 }
 
-clcrec_step_result Model::train_step(const BatchInput& input) {
-  std::unique_lock lock(mutex_);
+clcrec_step_result Model::local_gradients(const BatchInput& input, RowGradient& rows) {
   clear_gradients();
   clcrec_step_result result{};
-  RowGradient rows;  // sparse updates: the id table's gradient as (touched rows, gradient rows)
-  // In a group, a rank must reach the all-reduce even with an empty slice or a bad loss, or the
-  // others would wait for it until the timeout.
   if (input.batch_size > 0) {
     Batch batch = make_batch(input, config_.num_user, config_.num_item, device_);
     StepForward step = forward(batch);
@@ -262,11 +258,51 @@ clcrec_step_result Model::train_step(const BatchInput& input) {
     rows.ids = torch::zeros({0}, torch::TensorOptions().dtype(torch::kInt64).device(device_));
     rows.rows = torch::zeros({0, config_.dim_e}, torch::TensorOptions().device(device_));
   }
+  return result;
+}
+
+clcrec_step_result Model::train_step(const BatchInput& input) {
+  std::unique_lock lock(mutex_);
+  RowGradient rows;  // sparse updates: the id table's gradient as (touched rows, gradient rows)
+  // In a group, a rank must reach the all-reduce even with an empty slice or a bad loss, or the
+  // others would wait for it until the timeout.
+  clcrec_step_result result = local_gradients(input, rows);
   // Gradients computed: each trainable parameter's grad() holds d loss / d parameter (the id
   // table's is the dense id_gradient_, or the touched rows with sparse updates). Data-parallel
   // training combines the ranks' gradients here, before the optimizer (gradient_sync.h).
   if (group_ && sparse_) rows = exchange_row_gradients(*group_, rows, input.batch_size, config_.dim_e);
-  if (group_) result = synchronize_gradients(*group_, trainable_parameters(), input.batch_size, result);
+  if (group_) {
+    result = synchronize_gradients(*group_, trainable_parameters(), input.batch_size, result, reduction_order_);
+  }
+  return apply_gradients(result, rows);
+}
+
+clcrec_step_result Model::train_step_slices(const std::vector<BatchInput>& slices) {
+  std::unique_lock lock(mutex_);
+  if (group_) {
+    invalid_argument("this model is in a process group, where each rank steps on its own slice "
+                     "(clcrec_model_train_step); the slices of a replay are for one process alone");
+  }
+  // Each slice exactly as the rank holding it computes it, weighted and summed in rank order, as
+  // synchronize_gradients and exchange_row_gradients do over a group.
+  const std::vector<torch::Tensor> params = trainable_parameters();
+  WeightedGradients sum;
+  std::vector<RowGradient> slice_rows;
+  std::vector<int64_t> slice_sizes;
+  for (size_t s = 0; s < slices.size(); ++s) {
+    RowGradient rows;
+    clcrec_step_result local = local_gradients(slices[s], rows);
+    WeightedGradients part = weigh_gradients(params, slices[s].batch_size, local, device_, /*in_place=*/false);
+    if (s == 0) {
+      sum = std::move(part);
+    } else {
+      add_weighted(sum, part);
+    }
+    slice_rows.push_back(std::move(rows));
+    slice_sizes.push_back(slices[s].batch_size);
+  }
+  RowGradient rows = sparse_ ? merge_row_gradients(slice_rows, slice_sizes) : RowGradient{};
+  clcrec_step_result result = finish_weighted(sum, params);
   return apply_gradients(result, rows);
 }
 
@@ -299,6 +335,11 @@ void Model::join_group(std::shared_ptr<DistributedGroup> group) {
 void Model::set_sparse_updates(bool enabled) {
   std::unique_lock lock(mutex_);
   sparse_ = enabled;
+}
+
+void Model::set_reduction_order(ReductionOrder order) {
+  std::unique_lock lock(mutex_);
+  reduction_order_ = order;
 }
 
 bool Model::in_group() const {

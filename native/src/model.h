@@ -17,6 +17,7 @@
 #include "contrastive_loss.h"
 #include "dense_adam.h"
 #include "distributed_group.h"
+#include "gradient_sync.h"
 #include "sparse_rows.h"
 #include "ranking.h"
 
@@ -47,6 +48,10 @@ class Model {
   int64_t step_count() const;
 
   clcrec_step_result train_step(const BatchInput& input);
+  // One step computed as slices.size() ranks compute it, each holding one slice of the global
+  // batch (gradient_sync.h): bit-identical to such a group with a rank-order reduction (or any
+  // reduction, for two ranks). A model in a group refuses it (INVALID_STATE).
+  clcrec_step_result train_step_slices(const std::vector<BatchInput>& slices);
   clcrec_step_result compute_loss(const BatchInput& input) const;
 
   void top_k(const TopKRequest& request) const;
@@ -73,6 +78,8 @@ class Model {
   bool in_group() const;
   // Row-wise lazy Adam for the id table (sparse_rows.h) instead of the reference's dense Adam.
   void set_sparse_updates(bool enabled);
+  // How a group sums the ranks' gradients (gradient_sync.h).
+  void set_reduction_order(ReductionOrder order);
 
  private:
   void load_locked(std::unique_ptr<OpenCheckpoint> checkpoint, const std::string& path);
@@ -93,6 +100,9 @@ class Model {
   // (the id table row-wise from sparse_rows with sparse updates).
   clcrec_step_result apply_gradients(const clcrec_step_result& result, const RowGradient& sparse_rows);
   void clear_gradients();
+  // The forward and backward half of a step on one batch (or slice): its losses, with every
+  // trainable gradient in grad() (a bad loss skips the backward; an empty batch computes nothing).
+  clcrec_step_result local_gradients(const BatchInput& input, RowGradient& sparse_rows);
   // Encoder input rows for the given items (host list and device tensor).
   torch::Tensor content_rows(const std::vector<int64_t>& items, const torch::Tensor& items_device) const;
   torch::Tensor all_content() const;
@@ -125,6 +135,7 @@ class Model {
   int64_t steps_ = 0;
   std::shared_ptr<DistributedGroup> group_;  // null: a single process
   bool sparse_ = false;
+  ReductionOrder reduction_order_ = ReductionOrder::kBackend;
   mutable std::mutex representation_mutex_;  // guards representation_ among shared readers
   mutable torch::Tensor representation_;
 };

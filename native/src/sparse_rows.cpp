@@ -75,6 +75,25 @@ RowGradient exchange_row_gradients(DistributedGroup& group, const RowGradient& l
   return g;
 }
 
+RowGradient merge_row_gradients(const std::vector<RowGradient>& slices, const std::vector<int64_t>& slice_sizes) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> ids, rows;
+  double global = 0;
+  for (size_t s = 0; s < slices.size(); ++s) {
+    global += static_cast<double>(slice_sizes[s]);
+    if (!slices[s].ids.defined() || slices[s].ids.numel() == 0) continue;
+    ids.push_back(slices[s].ids);
+    rows.push_back(slices[s].rows * static_cast<double>(slice_sizes[s]));
+  }
+  if (global <= 0) global = 1;
+  if (ids.empty()) return slices.front();  // nothing touched: the (empty) rows of the first slice
+  // The exchange's padding zeros need no counterpart here: coalesce_rows adds every row to a
+  // zero, which turns -0 into +0 either way, and leaves every other value as it is.
+  RowGradient g = coalesce_rows(torch::cat(ids), torch::cat(rows));
+  g.rows.div_(global);
+  return g;
+}
+
 void lazy_adam_step(torch::optim::Adam& optimizer, const torch::Tensor& param, const RowGradient& g) {
   torch::NoGradGuard no_grad;
   auto& states = optimizer.state();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -26,6 +27,11 @@ RowGradient coalesce_rows(const torch::Tensor& ids, const torch::Tensor& rows);
 // counts and one of ids + rows (padded to the largest rank's count), none of the table's size.
 RowGradient exchange_row_gradients(DistributedGroup& group, const RowGradient& local, int64_t slice_size,
                                    int64_t dim);
+
+// What exchange_row_gradients returns on every rank of a group whose rank r held slices[r] (of
+// slice_sizes[r] pairs): the slices' weighted rows in rank order, merged by id, bit for bit.
+// For one process that replays the ranks' slices (Model::train_step_slices).
+RowGradient merge_row_gradients(const std::vector<RowGradient>& slices, const std::vector<int64_t>& slice_sizes);
 
 // One lazy Adam step on the rows g.ids of param, with the optimizer's own state for param (its
 // exp_avg/exp_avg_sq/step, so checkpoints keep it): m, v and the parameter change only on those

@@ -3,6 +3,7 @@ package dev.clcrec.cli;
 import dev.clcrec.engine.Device;
 import dev.clcrec.engine.NativeLibrary;
 import dev.clcrec.engine.ProcessGroup;
+import dev.clcrec.train.DataParallel;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +27,15 @@ final class DistributedOptions {
     String master;
     @Option(names = "--sparse-updates", description = "Update only the id-table rows each step touches (row-wise lazy Adam); the default is the reference's dense Adam.")
     boolean sparseUpdates;
+    @Option(names = "--replay-ranks", description = "Train in this one process exactly as N ranks would (each rank's "
+            + "slice of the global batch on its own, summed in rank order): the parameters and metrics of --nproc N, bit "
+            + "for bit (with --rank-order-reduction beyond 2 ranks). Default ${DEFAULT-VALUE}: an ordinary step.",
+            defaultValue = "1")
+    int replayRanks;
+    @Option(names = "--rank-order-reduction", description = "In a group: sum the ranks' gradients in rank order (an "
+            + "all-gather; world size / 2 times the all-reduce's traffic), so that --replay-ranks reproduces the run "
+            + "exactly with any number of ranks. Two ranks are reproduced without it.")
+    boolean rankOrderReduction;
     @Option(names = "--dist-timeout", description = "Seconds to wait for the other ranks, at start and in every step (default ${DEFAULT-VALUE}).",
             defaultValue = "300")
     double timeoutSeconds;
@@ -43,7 +53,25 @@ final class DistributedOptions {
                     "--nproc starts its own ranks; do not combine it with --world-size, --rank or --master");
         }
         timeout(spec);
+        if (replayRanks < 1 || replayRanks > DataParallel.MAX_RANKS) {
+            throw new ParameterException(spec.commandLine(), "--replay-ranks " + replayRanks + ": must be in 1.."
+                    + DataParallel.MAX_RANKS);
+        }
+        if (replayRanks > 1 && nproc > 0) {
+            throw new ParameterException(spec.commandLine(), "--replay-ranks replays a group in one process; do not "
+                    + "combine it with --nproc");
+        }
+        if (rankOrderReduction && nproc == 1) {
+            throw new ParameterException(spec.commandLine(), "--rank-order-reduction orders the sum over ranks; "
+                    + "--nproc 1 has one rank");
+        }
         return nproc;
+    }
+
+    /** How this process trains, over group (null: alone); the flags were checked by {@link #resolve}. */
+    DataParallel dataParallel(ProcessGroup group) {
+        DataParallel base = group == null ? DataParallel.replaying(replayRanks) : DataParallel.over(group);
+        return base.withSparseUpdates(sparseUpdates).withRankOrderReduction(group != null && rankOrderReduction);
     }
 
     Duration timeout(CommandSpec spec) {
@@ -64,6 +92,14 @@ final class DistributedOptions {
         if (r < 0 || r >= world) {
             throw new ParameterException(spec.commandLine(), "--rank " + r + ": must be in 0.." + (world - 1)
                     + " for world size " + world);
+        }
+        if (world == 1 && rankOrderReduction) {
+            throw new ParameterException(spec.commandLine(), "--rank-order-reduction orders the sum over ranks; "
+                    + "use it with --nproc N or --world-size N (N > 1), or replay ranks with --replay-ranks");
+        }
+        if (world > 1 && replayRanks > 1) {
+            throw new ParameterException(spec.commandLine(), "--replay-ranks replays a group in one process; this "
+                    + "process is rank " + r + " of a group of " + world);
         }
         if (world == 1) {
             return null;

@@ -194,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
                               DistributedOptions.Rank rank) throws InterruptedException {
         if (rank == null) {
             return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile, settings,
-                    baselines, dev.clcrec.train.DataParallel.SINGLE.withSparseUpdates(distributed.sparseUpdates));
+                    baselines, distributed.dataParallel(null));
         }
         var backend = DistributedOptions.backend(config.model().device());
         int deviceIndex = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
@@ -206,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
                     ? withDeviceIndex(config, deviceIndex) : config;
             return TrainReport.run(spec.commandLine().getOut(), data, content, onDevice, out, prefix, saveFile,
                     settings, baselines,
-                    dev.clcrec.train.DataParallel.over(group).withSparseUpdates(distributed.sparseUpdates));
+                    distributed.dataParallel(group));
         }
     }
 
@@ -295,6 +295,8 @@ final class TrainCommand implements Callable<Integer> {
         s.put("select_on", selection().toString());
         s.put("runs", runs);
         s.put("sparse_updates", distributed.sparseUpdates);
+        s.put("replay_ranks", distributed.replayRanks);
+        s.put("rank_order_reduction", distributed.rankOrderReduction);
         return s;
     }
 }

@@ -198,6 +198,37 @@ public final class ClcrecModel implements AutoCloseable {
         }
     }
 
+    /**
+     * One training step computed exactly as {@code sliceSizes.length} ranks compute it together, each
+     * holding one slice of the global batch: slice {@code s} is the next {@code sliceSizes[s]} pairs with
+     * the next {@code sliceHybrid[s]} hybrid rows, numbered within the slice's own rows. Each slice's
+     * gradient is taken on its own and the slices are summed in order, weighted by size, so the result is
+     * bit-identical to a group of that many ranks with {@link #setRankOrderReduction rank-order reduction}
+     * (and, for two ranks, with either reduction): one process replays a data-parallel run exactly. Not
+     * for a model joined to a group.
+     */
+    public StepLosses trainStepSlices(MemorySegment users, long batchSize, MemorySegment items, long groupSize,
+            MemorySegment hybridRows, long numHybrid, long[] sliceSizes, long[] sliceHybrid) {
+        Objects.requireNonNull(sliceSizes, "sliceSizes");
+        Objects.requireNonNull(sliceHybrid, "sliceHybrid");
+        if (sliceSizes.length == 0 || sliceSizes.length != sliceHybrid.length) {
+            throw new IllegalArgumentException("sliceSizes (" + sliceSizes.length + ") and sliceHybrid ("
+                    + sliceHybrid.length + ") must have the same, positive, number of slices");
+        }
+        MemorySegment hybrid = checkBatch(users, batchSize, items, groupSize, hybridRows, numHybrid);
+        try (ModelHandle.Lease lease = handle.acquire("trainStepSlices"); Arena arena = Arena.ofConfined()) {
+            MemorySegment result = clcrec_step_result.allocate(arena);
+            MemorySegment sizes = arena.allocateFrom(JAVA_LONG, sliceSizes);
+            MemorySegment hybrids = arena.allocateFrom(JAVA_LONG, sliceHybrid);
+            long start = System.nanoTime();
+            int status = clcrec_h.clcrec_model_train_step_slices(lease.pointer(), users, batchSize, items, groupSize,
+                    hybrid, numHybrid, sizes, hybrids, sliceSizes.length, result);
+            trainStepNanos.addAndGet(System.nanoTime() - start);
+            Status.check(status, "clcrec_model_train_step_slices");
+            return losses(result);
+        }
+    }
+
     /** The losses trainStep would report for this batch, without changing the model. */
     public StepLosses computeLoss(MemorySegment users, long batchSize, MemorySegment items, long groupSize,
             MemorySegment hybridRows, long numHybrid) {
@@ -435,6 +466,21 @@ public final class ClcrecModel implements AutoCloseable {
         try (ModelHandle.Lease lease = handle.acquire("setSparseUpdates")) {
             Status.check(clcrec_h.clcrec_model_set_sparse_updates(lease.pointer(), enabled ? 1 : 0),
                     "clcrec_model_set_sparse_updates");
+        }
+    }
+
+    /**
+     * Rank-order reduction (opt-in, every rank must choose the same): the ranks' weighted gradients are
+     * all-gathered and summed in rank order on every rank instead of by the backend's all-reduce, whose
+     * order with more than two ranks is its own. A run then is reproduced bit for bit by one process
+     * stepping with {@link #trainStepSlices}, at world size / 2 times the all-reduce's traffic. Two ranks
+     * need it not: a sum of two terms has one order.
+     */
+    public void setRankOrderReduction(boolean enabled) {
+        try (ModelHandle.Lease lease = handle.acquire("setRankOrderReduction")) {
+            Status.check(clcrec_h.clcrec_model_set_reduction_order(lease.pointer(),
+                    enabled ? clcrec_h.CLCREC_REDUCTION_RANK_ORDER() : clcrec_h.CLCREC_REDUCTION_BACKEND()),
+                    "clcrec_model_set_reduction_order");
         }
     }
 

@@ -23,10 +23,10 @@ public class clcrec_h extends clcrec_h$shared {
     static final SymbolLookup SYMBOL_LOOKUP = SymbolLookup.loaderLookup()
             .or(Linker.nativeLinker().defaultLookup());
 
-    private static final int CLCREC_ABI_VERSION = (int)2L;
+    private static final int CLCREC_ABI_VERSION = (int)3L;
     /**
      * {@snippet lang=c :
-     * #define CLCREC_ABI_VERSION 2
+     * #define CLCREC_ABI_VERSION 3
      * }
      */
     public static int CLCREC_ABI_VERSION() {
@@ -148,6 +148,24 @@ public class clcrec_h extends clcrec_h$shared {
      */
     public static int CLCREC_BACKEND_NCCL() {
         return CLCREC_BACKEND_NCCL;
+    }
+    private static final int CLCREC_REDUCTION_BACKEND = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define CLCREC_REDUCTION_BACKEND 0
+     * }
+     */
+    public static int CLCREC_REDUCTION_BACKEND() {
+        return CLCREC_REDUCTION_BACKEND;
+    }
+    private static final int CLCREC_REDUCTION_RANK_ORDER = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define CLCREC_REDUCTION_RANK_ORDER 1
+     * }
+     */
+    public static int CLCREC_REDUCTION_RANK_ORDER() {
+        return CLCREC_REDUCTION_RANK_ORDER;
     }
 
     private static class clcrec_abi_version {
@@ -757,6 +775,76 @@ public class clcrec_h extends clcrec_h$shared {
                 traceDowncall("clcrec_model_train_step", model, users, batch_size, items, group_size, hybrid_rows, num_hybrid, out_result);
             }
             return (int)mh$.invokeExact(model, users, batch_size, items, group_size, hybrid_rows, num_hybrid, out_result);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_model_train_step_slices {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_LONG,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_LONG,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_LONG,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_model_train_step_slices");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_model_train_step_slices(clcrec_model *model, const int64_t *users, int64_t batch_size, const int64_t *items, int64_t group_size, const int64_t *hybrid_rows, int64_t num_hybrid, const int64_t *slice_sizes, const int64_t *slice_hybrid, int32_t num_slices, clcrec_step_result *out_result)
+     * }
+     */
+    public static FunctionDescriptor clcrec_model_train_step_slices$descriptor() {
+        return clcrec_model_train_step_slices.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_model_train_step_slices(clcrec_model *model, const int64_t *users, int64_t batch_size, const int64_t *items, int64_t group_size, const int64_t *hybrid_rows, int64_t num_hybrid, const int64_t *slice_sizes, const int64_t *slice_hybrid, int32_t num_slices, clcrec_step_result *out_result)
+     * }
+     */
+    public static MethodHandle clcrec_model_train_step_slices$handle() {
+        return clcrec_model_train_step_slices.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_model_train_step_slices(clcrec_model *model, const int64_t *users, int64_t batch_size, const int64_t *items, int64_t group_size, const int64_t *hybrid_rows, int64_t num_hybrid, const int64_t *slice_sizes, const int64_t *slice_hybrid, int32_t num_slices, clcrec_step_result *out_result)
+     * }
+     */
+    public static MemorySegment clcrec_model_train_step_slices$address() {
+        return clcrec_model_train_step_slices.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_model_train_step_slices(clcrec_model *model, const int64_t *users, int64_t batch_size, const int64_t *items, int64_t group_size, const int64_t *hybrid_rows, int64_t num_hybrid, const int64_t *slice_sizes, const int64_t *slice_hybrid, int32_t num_slices, clcrec_step_result *out_result)
+     * }
+     */
+    public static int clcrec_model_train_step_slices(MemorySegment model, MemorySegment users, long batch_size, MemorySegment items, long group_size, MemorySegment hybrid_rows, long num_hybrid, MemorySegment slice_sizes, MemorySegment slice_hybrid, int num_slices, MemorySegment out_result) {
+        var mh$ = clcrec_model_train_step_slices.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_model_train_step_slices", model, users, batch_size, items, group_size, hybrid_rows, num_hybrid, slice_sizes, slice_hybrid, num_slices, out_result);
+            }
+            return (int)mh$.invokeExact(model, users, batch_size, items, group_size, hybrid_rows, num_hybrid, slice_sizes, slice_hybrid, num_slices, out_result);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -2385,6 +2473,67 @@ public class clcrec_h extends clcrec_h$shared {
                 traceDowncall("clcrec_model_set_sparse_updates", model, enabled);
             }
             return (int)mh$.invokeExact(model, enabled);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_model_set_reduction_order {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_model_set_reduction_order");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_model_set_reduction_order(clcrec_model *model, int32_t order)
+     * }
+     */
+    public static FunctionDescriptor clcrec_model_set_reduction_order$descriptor() {
+        return clcrec_model_set_reduction_order.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_model_set_reduction_order(clcrec_model *model, int32_t order)
+     * }
+     */
+    public static MethodHandle clcrec_model_set_reduction_order$handle() {
+        return clcrec_model_set_reduction_order.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_model_set_reduction_order(clcrec_model *model, int32_t order)
+     * }
+     */
+    public static MemorySegment clcrec_model_set_reduction_order$address() {
+        return clcrec_model_set_reduction_order.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_model_set_reduction_order(clcrec_model *model, int32_t order)
+     * }
+     */
+    public static int clcrec_model_set_reduction_order(MemorySegment model, int order) {
+        var mh$ = clcrec_model_set_reduction_order.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_model_set_reduction_order", model, order);
+            }
+            return (int)mh$.invokeExact(model, order);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

@@ -74,6 +74,9 @@ public final class TrainingRun {
         try (Evaluator evaluator = DatasetViews.evaluator(data, config.ks(), config.evalBlock(), parallel.evalShard())) {
             if (parallel.distributed()) {
                 model.joinGroup(parallel.group());
+                if (parallel.rankOrderReduction()) {
+                    model.setRankOrderReduction(true);
+                }
             }
             if (parallel.sparseUpdates()) {
                 model.setSparseUpdates(true);

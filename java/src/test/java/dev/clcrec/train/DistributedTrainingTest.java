@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Data-parallel training with real rank processes on 127.0.0.1 (Gloo): two ranks splitting each
- * global batch take exactly the steps of one process, and every failure (a killed rank, a wrong world
+ * global batch take exactly the steps of one process (to float32 rounding; bit for bit the steps of a
+ * process replaying them), and every failure (a killed rank, a wrong world
  * size, an unreachable master) ends the survivors with a clear message within the timeout.
  */
 class DistributedTrainingTest {
@@ -41,22 +42,7 @@ class DistributedTrainingTest {
         Path single = tmp.resolve("single.bin");
         RankProbe.run(DataParallel.SINGLE.withSparseUpdates(sparse), single, STEPS);
         Path twoRanks = tmp.resolve("two.bin");
-        int port = RankProcesses.freePort();
-        try (RankProcesses ranks = new RankProcesses()) {
-            List<Process> ps = new ArrayList<>();
-            for (int r = 0; r < 2; r++) {
-                ps.add(ranks.start(RankProbe.class, tmp.resolve("rank" + r + ".log"), "steps", "127.0.0.1",
-                        Integer.toString(port), "2", Integer.toString(r), Long.toString(TIMEOUT_MS),
-                        twoRanks.toString(), Integer.toString(STEPS), sparse ? "sparse" : "dense", "eval"));
-            }
-            for (int r = 0; r < 2; r++) {
-                assertEquals(0, RankProcesses.exitWithin(ps.get(r), 300, "rank " + r),
-                        "rank " + r + ": " + Files.readString(tmp.resolve("rank" + r + ".log")));
-            }
-        }
-        String log0 = Files.readString(tmp.resolve("rank0.log"));
-        String log1 = Files.readString(tmp.resolve("rank1.log"));
-        assertEquals(digest(log0, 0), digest(log1, 1), "both replicas hold bit-identical parameters");
+        String log0 = runRanks(2, twoRanks, sparse, false);
         assertShardedEvaluationIsExact(log0);
         List<Step> expected = read(single);
         List<Step> actual = read(twoRanks);
@@ -76,6 +62,80 @@ class DistributedTrainingTest {
         }
         // the ranks did train: the parameters moved
         assertTrue(relativeError(actual.getLast().parameters().getFirst(), firstBefore(single)) > 1e-4);
+        // ... and one process replaying two ranks takes their steps bit for bit (the backend's sum of
+        // two terms has one order), which the ordinary process above does not.
+        Path replay = tmp.resolve("replay.bin");
+        RankProbe.run(DataParallel.replaying(2).withSparseUpdates(sparse), replay, STEPS);
+        assertBitIdentical(read(replay), actual);
+        assertFalse(sameBits(expected.getLast(), actual.getLast()),
+                "the ordinary step rounds differently from the ranks' (else the replay would prove nothing)");
+    }
+
+    /**
+     * Three ranks with rank-order reduction (uneven slices: 256 pairs as 85 + 85 + 86) are replayed bit
+     * for bit by one process; with the backend's ring all-reduce the order of each element's three-term
+     * sum is the ring's, which the replay does not follow.
+     */
+    @Test
+    void oneProcessReplaysThreeRanksWithRankOrderReductionBitForBit() throws Exception {
+        Path threeRanks = tmp.resolve("three.bin");
+        runRanks(3, threeRanks, false, true);
+        Path replay = tmp.resolve("replay.bin");
+        RankProbe.run(DataParallel.replaying(3), replay, STEPS);
+        assertBitIdentical(read(replay), read(threeRanks));
+    }
+
+    /** Runs {@code world} RankProbe ranks for STEPS steps; rank 0 records to out. Returns rank 0's log. */
+    private String runRanks(int world, Path out, boolean sparse, boolean ordered) throws Exception {
+        int port = RankProcesses.freePort();
+        try (RankProcesses ranks = new RankProcesses()) {
+            List<Process> ps = new ArrayList<>();
+            for (int r = 0; r < world; r++) {
+                ps.add(ranks.start(RankProbe.class, tmp.resolve("rank" + r + ".log"), "steps", "127.0.0.1",
+                        Integer.toString(port), Integer.toString(world), Integer.toString(r), Long.toString(TIMEOUT_MS),
+                        out.toString(), Integer.toString(STEPS), sparse ? "sparse" : "dense", world == 2 ? "eval" : "-",
+                        ordered ? "ordered" : "backend"));
+            }
+            for (int r = 0; r < world; r++) {
+                assertEquals(0, RankProcesses.exitWithin(ps.get(r), 300, "rank " + r),
+                        "rank " + r + ": " + Files.readString(tmp.resolve("rank" + r + ".log")));
+            }
+        }
+        String log0 = Files.readString(tmp.resolve("rank0.log"));
+        for (int r = 1; r < world; r++) {
+            assertEquals(digest(log0, 0), digest(Files.readString(tmp.resolve("rank" + r + ".log")), r),
+                    "replicas 0 and " + r + " hold bit-identical parameters");
+        }
+        return log0;
+    }
+
+    private static void assertBitIdentical(List<Step> replay, List<Step> ranks) {
+        assertEquals(STEPS, replay.size());
+        assertEquals(STEPS, ranks.size());
+        for (int s = 0; s < STEPS; s++) {
+            for (int l = 0; l < 4; l++) {
+                assertEquals(ranks.get(s).losses()[l], replay.get(s).losses()[l], 0.0,
+                        "step " + s + " loss component " + l);
+            }
+            for (int p = 0; p < ranks.get(s).parameters().size(); p++) {
+                float[] a = ranks.get(s).parameters().get(p);
+                float[] b = replay.get(s).parameters().get(p);
+                for (int i = 0; i < a.length; i++) {
+                    if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
+                        fail("step " + s + " parameter " + p + " element " + i + ": ranks " + a[i] + ", replay " + b[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean sameBits(Step a, Step b) {
+        for (int p = 0; p < a.parameters().size(); p++) {
+            if (!java.util.Arrays.equals(a.parameters().get(p), b.parameters().get(p))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String digest(String log, int rank) {

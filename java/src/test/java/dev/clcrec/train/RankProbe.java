@@ -26,7 +26,8 @@ import java.time.Duration;
  * world size 1 as the single-process reference). Trains on the bundled data and, on rank 0, records
  * each step's losses and every parameter after it.
  *
- * <p>Arguments: {@code MODE HOST PORT WORLD RANK TIMEOUT_MS OUT STEPS [sparse|dense] [eval]}; MODE is
+ * <p>Arguments: {@code MODE HOST PORT WORLD RANK TIMEOUT_MS OUT STEPS [sparse|dense] [eval|-] [ordered]}
+ * ({@code ordered}: rank-order reduction); MODE is
  * {@code steps} (STEPS steps, epoch after epoch), {@code forever} (train until killed or until a
  * collective fails) or {@code join} (join the group, pass a barrier, leave). After {@code steps}, every
  * rank prints {@code digest RANK HEX} of its parameters (replicas must be bit-identical) and, with
@@ -56,6 +57,7 @@ public final class RankProbe {
         int steps = Integer.parseInt(args[7]);
         boolean sparse = args.length > 8 && args[8].equals("sparse");
         boolean eval = args.length > 9 && args[9].equals("eval");
+        boolean ordered = args.length > 10 && args[10].equals("ordered");
         try (ProcessGroup group = world == 1 ? null
                 : ProcessGroup.join(host, port, world, rank, ProcessGroup.Backend.GLOO, 0, timeout)) {
             System.out.println("joined " + rank);
@@ -65,7 +67,7 @@ public final class RankProbe {
                 System.out.println("barrier passed");
                 return;
             }
-            run(DataParallel.over(group).withSparseUpdates(sparse), out,
+            run(DataParallel.over(group).withSparseUpdates(sparse).withRankOrderReduction(ordered), out,
                     mode.equals("forever") ? Long.MAX_VALUE : steps, eval);
         } catch (dev.clcrec.engine.ClcrecException e) {
             System.err.println("rank " + rank + " failed: " + e.getMessage());
@@ -98,6 +100,7 @@ public final class RankProbe {
                  DataOutputStream record = new DataOutputStream(new BufferedOutputStream(file))) {
                 if (parallel.distributed()) {
                     model.joinGroup(parallel.group());
+                    model.setRankOrderReduction(parallel.rankOrderReduction());
                 }
                 model.setSparseUpdates(parallel.sparseUpdates());
                 if (Boolean.getBoolean("probe.perturb")) {
