@@ -31,7 +31,7 @@ final class DistributedOptions {
             + "slice of the global batch on its own, summed in rank order): the parameters and metrics of --nproc N, bit "
             + "for bit (with --rank-order-reduction beyond 2 ranks). Default ${DEFAULT-VALUE}: an ordinary step.",
             defaultValue = "1")
-    int replayRanks;
+    int replayRanks = 1;
     @Option(names = "--rank-order-reduction", description = "In a group: sum the ranks' gradients in rank order (an "
             + "all-gather; world size / 2 times the all-reduce's traffic), so that --replay-ranks reproduces the run "
             + "exactly with any number of ranks. Two ranks are reproduced without it.")

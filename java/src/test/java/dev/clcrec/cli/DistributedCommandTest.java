@@ -89,7 +89,8 @@ class DistributedCommandTest {
                 assertEquals(x, y, (e == 1 ? 1e-5 : 1e-4) * Math.abs(x), "epoch " + (e - 1) + " " + column);
             }
         }
-        // The issue asks for 1e-3 after 3 epochs; that is not reachable with float32 training, measured
+        // The issue asks for 1e-3 after 3 epochs; against an ordinary process that is not reachable with
+        // float32 training (one process replaying the ranks meets it exactly: see the end), measured
         // (BENCHMARKS.md, "Exactness after 3 epochs"; RankProbe traces all 336 steps): each rank must round
         // its own partial sums (the table rows and encoder items both slices touch, the encoder's matmuls)
         // before they are added, so the step-0 gradient differs from one process's in its last bits, and
@@ -128,6 +129,59 @@ class DistributedCommandTest {
             }
         }
         assertTrue(compared >= 36 + 18, "compared " + compared + " metrics");
+        assertOneProcessReplaysTheRanks(tmp.resolve("two"), flags);
+    }
+
+    /**
+     * What the issue asks of the comparison above, and what float32 rounding denies it (1e-3 after 3
+     * epochs), holds exactly for one process replaying the two ranks: its parameters after 3 epochs are
+     * bit-identical to theirs, its losses equal, and its metrics differ only by the float64 order in
+     * which the ranks' evaluation shards were summed.
+     */
+    private void assertOneProcessReplaysTheRanks(Path ranks, String... flags) throws IOException {
+        List<String> a = new ArrayList<>(List.of("--out", tmp.resolve("replay").toString(), "--replay-ranks", "2"));
+        a.addAll(List.of(flags));
+        Run replay = run(with(a.toArray(String[]::new)));
+        assertEquals(0, replay.code(), replay.out() + replay.err());
+        Path replayed = tmp.resolve("replay");
+        List<String[]> csvR = csv(ranks.resolve("epochs.csv"));
+        List<String[]> csvP = csv(replayed.resolve("epochs.csv"));
+        assertEquals(csvR.size(), csvP.size(), "both stopped at the same epoch");
+        List<String> header = List.of(csvR.getFirst());
+        int compared = 0;
+        for (int e = 1; e < csvR.size(); e++) {
+            for (int c = 0; c < header.size(); c++) {
+                String name = header.get(c);
+                double x = Double.parseDouble(csvR.get(e)[c]);
+                double y = Double.parseDouble(csvP.get(e)[c]);
+                if (List.of("loss", "loss_re", "loss_ui", "reg", "mat", "steps").contains(name)) {
+                    assertEquals(x, y, 0.0, "epoch " + (e - 1) + " " + name);
+                } else if (name.contains("@")) {
+                    assertEquals(x, y, 1e-12 * Math.abs(x), "epoch " + (e - 1) + " " + name);
+                    compared++;
+                }
+            }
+        }
+        assertTrue(compared >= 3 * 48, "compared " + compared + " metrics");
+        JsonNode r = new ObjectMapper().readTree(ranks.resolve("results.json").toFile());
+        JsonNode p = new ObjectMapper().readTree(replayed.resolve("results.json").toFile());
+        assertEquals(r.path("best").path("epoch").asInt(), p.path("best").path("epoch").asInt(), "same best epoch");
+        try (var data = dev.clcrec.data.Datasets.open(Path.of("test-data"));
+             var fromRanks = dev.clcrec.engine.ClcrecModel.load(ranks.resolve("last.ckpt"), data.content(),
+                     dev.clcrec.engine.Device.CPU, 0, 1);
+             var fromReplay = dev.clcrec.engine.ClcrecModel.load(replayed.resolve("last.ckpt"), data.content(),
+                     dev.clcrec.engine.Device.CPU, 0, 1)) {
+            assertEquals(fromRanks.stepCount(), fromReplay.stepCount());
+            assertTrue(fromRanks.stepCount() >= 3 * 112, "3 epochs of steps: " + fromRanks.stepCount());
+            for (String name : fromRanks.parameterNames()) {
+                float[] x = fromRanks.parameter(name);
+                float[] y = fromReplay.parameter(name);
+                for (int i = 0; i < x.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(x[i]), Float.floatToRawIntBits(y[i]),
+                            name + "[" + i + "] after 3 epochs: ranks " + x[i] + ", replay " + y[i]);
+                }
+            }
+        }
     }
 
     private static List<String[]> csv(Path file) throws IOException {
@@ -175,6 +229,19 @@ class DistributedCommandTest {
         Run timeout = run(with("--world-size", "2", "--rank", "0", "--master", "127.0.0.1:1", "--dist-timeout", "0"));
         assertEquals(2, timeout.code());
         assertTrue(timeout.err().contains("--dist-timeout 0.0: must be in (0, 86400] seconds"), timeout.err());
+        Run replayZero = run(with("--replay-ranks", "0"));
+        assertEquals(2, replayZero.code());
+        assertTrue(replayZero.err().contains("--replay-ranks 0: must be in 1..65536"), replayZero.err());
+        Run replayInGroup = run(with("--replay-ranks", "2", "--nproc", "2"));
+        assertEquals(2, replayInGroup.code());
+        assertTrue(replayInGroup.err().contains("--replay-ranks replays a group in one process"), replayInGroup.err());
+        Run replayAsRank = run(with("--replay-ranks", "2", "--world-size", "2", "--rank", "1", "--master",
+                "127.0.0.1:1234"));
+        assertEquals(2, replayAsRank.code());
+        assertTrue(replayAsRank.err().contains("this process is rank 1 of a group of 2"), replayAsRank.err());
+        Run orderAlone = run(with("--rank-order-reduction"));
+        assertEquals(2, orderAlone.code());
+        assertTrue(orderAlone.err().contains("--rank-order-reduction orders the sum over ranks"), orderAlone.err());
     }
 
     @Test

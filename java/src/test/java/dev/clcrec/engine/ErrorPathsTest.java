@@ -96,6 +96,28 @@ class ErrorPathsTest {
     }
 
     @Test
+    void inconsistentReplaySlicesAreRejectedByTheEngine() {
+        MemorySegment users = longs(0, 1);
+        MemorySegment items = longs(0, 1, 2, 1, 2, 3);
+        native_("must sum to batch_size = 2",
+                () -> model.trainStepSlices(users, 2, items, 3, null, 0, new long[] {2, 1}, new long[] {0, 0}));
+        native_("the slices hold 1 pairs",
+                () -> model.trainStepSlices(users, 2, items, 3, null, 0, new long[] {1, 0}, new long[] {0, 0}));
+        native_("slice_sizes[0]",
+                () -> model.trainStepSlices(users, 2, items, 3, null, 0, new long[] {-1, 3}, new long[] {0, 0}));
+        native_("slice 0 is empty but has 1 hybrid rows",
+                () -> model.trainStepSlices(users, 2, items, 3, longs(0), 1, new long[] {0, 2}, new long[] {1, 0}));
+        // a slice's hybrid rows are numbered within the slice (3 rows each here)
+        native_("hybrid_rows",
+                () -> model.trainStepSlices(users, 2, items, 3, longs(3), 1, new long[] {1, 1}, new long[] {1, 0}));
+        expect(IllegalArgumentException.class, "same, positive, number of slices",
+                () -> model.trainStepSlices(users, 2, items, 3, null, 0, new long[] {1, 1}, new long[] {0}));
+        long steps = model.stepCount();
+        model.trainStepSlices(users, 2, items, 3, longs(2), 1, new long[] {1, 1}, new long[] {0, 1});
+        assertEquals(steps + 1, model.stepCount(), "consistent slices take one step");
+    }
+
+    @Test
     void nanInputsAreRejected() {
         float[] feats = new float[ITEMS * 3];
         feats[5] = Float.NaN;
