@@ -85,9 +85,13 @@ public final class BenchTrain implements Callable<Integer> {
         try (dev.clcrec.engine.ProcessGroup group = place == null ? null
                 : dev.clcrec.engine.ProcessGroup.join(place.host(), place.port(), place.worldSize(), place.rank(),
                         dev.clcrec.engine.ProcessGroup.Backend.GLOO, 0, place.timeout())) {
-            DataParallel parallel = DataParallel.over(group).withSparseUpdates(dist.sparseUpdates);
+            DataParallel parallel = dist.dataParallel(group);
             if (parallel.distributed()) {
-                out.printf("rank %d of %d%s%n", parallel.rank(), parallel.size(),
+                out.printf("rank %d of %d%s%s%n", parallel.rank(), parallel.size(),
+                        parallel.sparseUpdates() ? ", sparse updates" : "",
+                        parallel.rankOrderReduction() ? ", rank-order reduction" : "");
+            } else if (parallel.replayRanks() > 1) {
+                out.printf("one process replaying %d ranks%s%n", parallel.replayRanks(),
                         parallel.sparseUpdates() ? ", sparse updates" : "");
             }
             return run(out, parallel);
@@ -128,6 +132,7 @@ public final class BenchTrain implements Callable<Integer> {
                 out.printf("model on %s%n", model.device());
                 if (parallel.distributed()) {
                     model.joinGroup(parallel.group());
+                    model.setRankOrderReduction(parallel.rankOrderReduction());
                 }
                 model.setSparseUpdates(parallel.sparseUpdates());
                 steps(out, model, filler, parallel);

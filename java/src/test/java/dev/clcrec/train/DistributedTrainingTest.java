@@ -74,19 +74,38 @@ class DistributedTrainingTest {
     /**
      * Three ranks with rank-order reduction (uneven slices: 256 pairs as 85 + 85 + 86) are replayed bit
      * for bit by one process; with the backend's ring all-reduce the order of each element's three-term
-     * sum is the ring's, which the replay does not follow.
+     * sum is the ring's, which the replay does not follow (measured: step 0 differs in the last bit).
      */
     @Test
     void oneProcessReplaysThreeRanksWithRankOrderReductionBitForBit() throws Exception {
         Path threeRanks = tmp.resolve("three.bin");
-        runRanks(3, threeRanks, false, true);
+        runRanks(3, threeRanks, false, true, 512); // the id table's gradient gathered on its own, too
         Path replay = tmp.resolve("replay.bin");
-        RankProbe.run(DataParallel.replaying(3), replay, STEPS);
+        RankProbe.run(DataParallel.replaying(3), replay, STEPS, false, 512);
         assertBitIdentical(read(replay), read(threeRanks));
     }
 
-    /** Runs {@code world} RankProbe ranks for STEPS steps; rank 0 records to out. Returns rank 0's log. */
+    /**
+     * With dim_E 512 the id table's gradient (2,500 x 512 floats) is past the size that travels in its
+     * own all-reduce, in place, instead of in the shared bucket: the replay follows that path too.
+     */
+    @Test
+    void oneProcessReplaysTwoRanksWhoseIdTableGradientTravelsAlone() throws Exception {
+        Path twoRanks = tmp.resolve("two.bin");
+        runRanks(2, twoRanks, false, false, 512);
+        Path replay = tmp.resolve("replay.bin");
+        RankProbe.run(DataParallel.replaying(2), replay, STEPS, false, 512);
+        List<Step> steps = read(replay);
+        assertTrue(steps.getFirst().parameters().getFirst().length >= 1 << 20, "the id table travels alone");
+        assertBitIdentical(steps, read(twoRanks));
+    }
+
     private String runRanks(int world, Path out, boolean sparse, boolean ordered) throws Exception {
+        return runRanks(world, out, sparse, ordered, RankProbe.DIM_E);
+    }
+
+    /** Runs {@code world} RankProbe ranks for STEPS steps; rank 0 records to out. Returns rank 0's log. */
+    private String runRanks(int world, Path out, boolean sparse, boolean ordered, int dimE) throws Exception {
         int port = RankProcesses.freePort();
         try (RankProcesses ranks = new RankProcesses()) {
             List<Process> ps = new ArrayList<>();
@@ -94,7 +113,7 @@ class DistributedTrainingTest {
                 ps.add(ranks.start(RankProbe.class, tmp.resolve("rank" + r + ".log"), "steps", "127.0.0.1",
                         Integer.toString(port), Integer.toString(world), Integer.toString(r), Long.toString(TIMEOUT_MS),
                         out.toString(), Integer.toString(STEPS), sparse ? "sparse" : "dense", world == 2 ? "eval" : "-",
-                        ordered ? "ordered" : "backend"));
+                        ordered ? "ordered" : "backend", Integer.toString(dimE)));
             }
             for (int r = 0; r < world; r++) {
                 assertEquals(0, RankProcesses.exitWithin(ps.get(r), 300, "rank " + r),

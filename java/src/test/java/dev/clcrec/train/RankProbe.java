@@ -26,8 +26,8 @@ import java.time.Duration;
  * world size 1 as the single-process reference). Trains on the bundled data and, on rank 0, records
  * each step's losses and every parameter after it.
  *
- * <p>Arguments: {@code MODE HOST PORT WORLD RANK TIMEOUT_MS OUT STEPS [sparse|dense] [eval|-] [ordered]}
- * ({@code ordered}: rank-order reduction); MODE is
+ * <p>Arguments: {@code MODE HOST PORT WORLD RANK TIMEOUT_MS OUT STEPS [sparse|dense] [eval|-]
+ * [ordered|backend] [DIM_E]} ({@code ordered}: rank-order reduction; DIM_E default 64); MODE is
  * {@code steps} (STEPS steps, epoch after epoch), {@code forever} (train until killed or until a
  * collective fails) or {@code join} (join the group, pass a barrier, leave). After {@code steps}, every
  * rank prints {@code digest RANK HEX} of its parameters (replicas must be bit-identical) and, with
@@ -43,6 +43,7 @@ public final class RankProbe {
     static final int BATCH = 256;
     static final int NUM_NEG = 16;
     static final int THREADS = Integer.getInteger("probe.threads", 1);
+    static final int DIM_E = 64;
 
     private RankProbe() {}
 
@@ -58,6 +59,7 @@ public final class RankProbe {
         boolean sparse = args.length > 8 && args[8].equals("sparse");
         boolean eval = args.length > 9 && args[9].equals("eval");
         boolean ordered = args.length > 10 && args[10].equals("ordered");
+        int dimE = args.length > 11 ? Integer.parseInt(args[11]) : DIM_E;
         try (ProcessGroup group = world == 1 ? null
                 : ProcessGroup.join(host, port, world, rank, ProcessGroup.Backend.GLOO, 0, timeout)) {
             System.out.println("joined " + rank);
@@ -68,7 +70,7 @@ public final class RankProbe {
                 return;
             }
             run(DataParallel.over(group).withSparseUpdates(sparse).withRankOrderReduction(ordered), out,
-                    mode.equals("forever") ? Long.MAX_VALUE : steps, eval);
+                    mode.equals("forever") ? Long.MAX_VALUE : steps, eval, dimE);
         } catch (dev.clcrec.engine.ClcrecException e) {
             System.err.println("rank " + rank + " failed: " + e.getMessage());
             System.err.flush();
@@ -78,15 +80,15 @@ public final class RankProbe {
 
     /** Trains {@code steps} steps (epoch after epoch); rank 0 writes the record to {@code out}. */
     static void run(DataParallel parallel, Path out, long steps) throws IOException, InterruptedException {
-        run(parallel, out, steps, false);
+        run(parallel, out, steps, false, DIM_E);
     }
 
     /** The same, then the digest and, with {@code eval}, the metrics (see the class comment). */
-    static void run(DataParallel parallel, Path out, long steps, boolean eval)
+    static void run(DataParallel parallel, Path out, long steps, boolean eval, int dimE)
             throws IOException, InterruptedException {
         try (Dataset data = Datasets.open(Path.of("test-data"))) {
             ModelConfig config = ModelConfig.defaults(data.numUser(), data.numItem(), data.numWarmItem())
-                    .withNumThreads(THREADS).withSeed(1).withDevice(dev.clcrec.engine.Device.CPU)
+                    .withNumThreads(THREADS).withSeed(1).withDevice(dev.clcrec.engine.Device.CPU).withDimE(dimE)
                     .withLrLambda(Double.parseDouble(System.getProperty("probe.lrLambda", "1.0")));
             ItemSets train = DatasetViews.sets(data.train());
             TrainingPairs pairs = TrainingPairs.of(train);
