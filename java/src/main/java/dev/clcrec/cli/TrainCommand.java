@@ -146,6 +146,11 @@ final class TrainCommand implements Callable<Integer> {
                         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                                 "--runs > 1 cannot be combined with data-parallel training (--nproc/--world-size)");
                     }
+                    if (distributed.replayRanks > 1 || distributed.sparseUpdates) {
+                        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs > 1 trains "
+                                + "ordinary single-process runs; it cannot be combined with --replay-ranks or "
+                                + "--sparse-updates");
+                    }
                     return RepeatedReport.run(spec.commandLine().getOut(), data, content, config, runs, parallel, out,
                             prefix + saveFile, settings) ? 0 : 1;
                 }

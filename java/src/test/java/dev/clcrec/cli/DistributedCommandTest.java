@@ -239,6 +239,10 @@ class DistributedCommandTest {
                 "127.0.0.1:1234"));
         assertEquals(2, replayAsRank.code());
         assertTrue(replayAsRank.err().contains("this process is rank 1 of a group of 2"), replayAsRank.err());
+        Run replayRuns = run(with("--replay-ranks", "2", "--runs", "2", "--out", tmp.resolve("runs").toString()));
+        assertEquals(2, replayRuns.code(), replayRuns.out() + replayRuns.err());
+        assertTrue(replayRuns.err().contains("cannot be combined with --replay-ranks or --sparse-updates"),
+                replayRuns.err());
         Run orderAlone = run(with("--rank-order-reduction"));
         assertEquals(2, orderAlone.code());
         assertTrue(orderAlone.err().contains("--rank-order-reduction orders the sum over ranks"), orderAlone.err());
