@@ -11,12 +11,10 @@ namespace {
 constexpr int64_t kInPlaceElements = int64_t{1} << 20;
 constexpr int64_t kHead = 6;  // the bucket's leading values: 5 losses and the slice size
 
-bool own_collective(const torch::Tensor& t) { return t.numel() >= kInPlaceElements; }
-
-// The gradients that travel on their own (large, contiguous, already on the collective's
-// device); the same rule on every rank and in a replay, so that the layouts match.
+// The tensors (parameters, gradients) that travel on their own (large, contiguous, already on the
+// collective's device); the same rule on every rank and in a replay, so that the layouts match.
 bool travels_alone(const torch::Tensor& g, const torch::Device& device) {
-  return own_collective(g) && g.device() == device && g.is_contiguous();
+  return g.numel() >= kInPlaceElements && g.device() == device && g.is_contiguous();
 }
 
 torch::Tensor gradient_of(const torch::Tensor& p) {
@@ -30,7 +28,7 @@ void broadcast_parameters(DistributedGroup& group, const std::vector<torch::Tens
   torch::NoGradGuard no_grad;
   const torch::Device device = group.device();
   std::vector<torch::Tensor> small, large;
-  for (const auto& p : parameters) (own_collective(p) && p.device() == device && p.is_contiguous() ? large : small).push_back(p);
+  for (const auto& p : parameters) (travels_alone(p, device) ? large : small).push_back(p);
   std::vector<torch::Tensor> flat;
   for (const auto& p : small) flat.push_back(p.detach().reshape({-1}).to(device, torch::kFloat32));
   std::vector<torch::Tensor> buffers;

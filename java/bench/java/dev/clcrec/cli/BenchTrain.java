@@ -130,11 +130,7 @@ public final class BenchTrain implements Callable<Integer> {
                     .withDevice(Device.valueOf(device.toUpperCase(Locale.ROOT))).withNumThreads(threads);
             try (ClcrecModel model = ClcrecModel.create(mc, content)) {
                 out.printf("model on %s%n", model.device());
-                if (parallel.distributed()) {
-                    model.joinGroup(parallel.group());
-                    model.setRankOrderReduction(parallel.rankOrderReduction());
-                }
-                model.setSparseUpdates(parallel.sparseUpdates());
+                parallel.prepare(model);
                 steps(out, model, filler, parallel);
                 if (parallel.distributed()) {
                     return 0; // the evaluation benchmark is a single-process one

@@ -188,14 +188,19 @@ public final class ClcrecModel implements AutoCloseable {
             MemorySegment hybridRows, long numHybrid) {
         MemorySegment hybrid = checkBatch(users, batchSize, items, groupSize, hybridRows, numHybrid);
         try (ModelHandle.Lease lease = handle.acquire("trainStep"); Arena arena = Arena.ofConfined()) {
-            MemorySegment result = clcrec_step_result.allocate(arena);
-            long start = System.nanoTime();
-            int status = clcrec_h.clcrec_model_train_step(lease.pointer(), users, batchSize, items, groupSize,
-                    hybrid, numHybrid, result);
-            trainStepNanos.addAndGet(System.nanoTime() - start);
-            Status.check(status, "clcrec_model_train_step");
-            return losses(result);
+            return timedStep(arena, "clcrec_model_train_step", result -> clcrec_h.clcrec_model_train_step(
+                    lease.pointer(), users, batchSize, items, groupSize, hybrid, numHybrid, result));
         }
+    }
+
+    /** Runs one native step writing into a fresh result, counted in {@link #trainStepNativeNanos}. */
+    private StepLosses timedStep(Arena arena, String function, java.util.function.ToIntFunction<MemorySegment> step) {
+        MemorySegment result = clcrec_step_result.allocate(arena);
+        long start = System.nanoTime();
+        int status = step.applyAsInt(result);
+        trainStepNanos.addAndGet(System.nanoTime() - start);
+        Status.check(status, function);
+        return losses(result);
     }
 
     /**
@@ -217,15 +222,11 @@ public final class ClcrecModel implements AutoCloseable {
         }
         MemorySegment hybrid = checkBatch(users, batchSize, items, groupSize, hybridRows, numHybrid);
         try (ModelHandle.Lease lease = handle.acquire("trainStepSlices"); Arena arena = Arena.ofConfined()) {
-            MemorySegment result = clcrec_step_result.allocate(arena);
             MemorySegment sizes = arena.allocateFrom(JAVA_LONG, sliceSizes);
             MemorySegment hybrids = arena.allocateFrom(JAVA_LONG, sliceHybrid);
-            long start = System.nanoTime();
-            int status = clcrec_h.clcrec_model_train_step_slices(lease.pointer(), users, batchSize, items, groupSize,
-                    hybrid, numHybrid, sizes, hybrids, sliceSizes.length, result);
-            trainStepNanos.addAndGet(System.nanoTime() - start);
-            Status.check(status, "clcrec_model_train_step_slices");
-            return losses(result);
+            return timedStep(arena, "clcrec_model_train_step_slices", result ->
+                    clcrec_h.clcrec_model_train_step_slices(lease.pointer(), users, batchSize, items, groupSize,
+                            hybrid, numHybrid, sizes, hybrids, sliceSizes.length, result));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.clcrec.train;
 
+import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ProcessGroup;
 import dev.clcrec.eval.EvalShard;
 
@@ -74,6 +75,19 @@ public final class DataParallel {
     /** The ranks this process replays: 1 unless {@link #replaying}. */
     public int replayRanks() {
         return replayRanks;
+    }
+
+    /**
+     * Sets {@code model} up for training under this: joins the group (rank 0's parameters are
+     * broadcast) with its reduction order, and switches sparse updates on or off. Every rank must call
+     * it, in the same order as the other collectives.
+     */
+    public void prepare(ClcrecModel model) {
+        if (group != null) {
+            model.joinGroup(group);
+            model.setRankOrderReduction(rankOrderReduction);
+        }
+        model.setSparseUpdates(sparseUpdates);
     }
 
     public boolean sparseUpdates() {

@@ -72,15 +72,7 @@ public final class TrainingRun {
         }
         TrainingResult result;
         try (Evaluator evaluator = DatasetViews.evaluator(data, config.ks(), config.evalBlock(), parallel.evalShard())) {
-            if (parallel.distributed()) {
-                model.joinGroup(parallel.group());
-                if (parallel.rankOrderReduction()) {
-                    model.setRankOrderReduction(true);
-                }
-            }
-            if (parallel.sparseUpdates()) {
-                model.setSparseUpdates(true);
-            }
+            parallel.prepare(model);
             result = new Trainer(model, filler, evaluator, config.options(), listener, parallel).run(resume);
         } catch (RuntimeException | InterruptedException e) {
             model.close();

@@ -100,11 +100,7 @@ public final class RankProbe {
                  SliceStep slicer = new SliceStep(parallel, sc.hybridCount((long) BATCH * sc.groupSize()));
                  OutputStream file = parallel.leader() ? Files.newOutputStream(out) : OutputStream.nullOutputStream();
                  DataOutputStream record = new DataOutputStream(new BufferedOutputStream(file))) {
-                if (parallel.distributed()) {
-                    model.joinGroup(parallel.group());
-                    model.setRankOrderReduction(parallel.rankOrderReduction());
-                }
-                model.setSparseUpdates(parallel.sparseUpdates());
+                parallel.prepare(model);
                 if (Boolean.getBoolean("probe.perturb")) {
                     float[] e = model.parameter("id_embedding");
                     e[0] = Math.nextUp(e[0]); // one ulp in one element: the trajectory's sensitivity
