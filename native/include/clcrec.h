@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct layout in this header changes. */
-#define CLCREC_ABI_VERSION 3
+#define CLCREC_ABI_VERSION 4
 
 /* Status codes. */
 #define CLCREC_OK 0
@@ -324,6 +324,29 @@ CLCREC_API int clcrec_model_set_sparse_updates(clcrec_model *model, int32_t enab
 /* Sets the reduction of the next steps; every rank must choose the same. The id table's rows
  * under sparse updates are exchanged whole and merged in rank order with either choice. */
 CLCREC_API int clcrec_model_set_reduction_order(clcrec_model *model, int32_t order);
+
+/* ---- folding in a new user ---------------------------------------------------------------- */
+
+/* Settings of clcrec_fold_in_user; take temp_value and reg_weight from the model's config. */
+typedef struct clcrec_fold_in_options {
+    double temp_value;     /* the model's softmax temperature */
+    double reg_weight;     /* weight of the user's embedding norm, as in training */
+    double learning_rate;  /* Adam step size */
+    int32_t num_steps;     /* Adam steps (full batch: every positive against every negative) */
+} clcrec_fold_in_options;
+
+/*
+ * Fits one user's embedding to frozen item representations with the model's user-item objective,
+ * the way a model user's embedding was trained (Oryx-style fold-in): items holds num_rows x dim_e
+ * floats, the user's items in rows 0..num_positive-1 and shared negatives in the rows after them;
+ * the loss is mean over positives p of -log( exp(s_p) / (exp(s_p) + sum_n exp(s_n)) ) with
+ * s = <user, item> / temp_value, plus reg_weight * ||user||_2 / 2 (training's regulariser for
+ * one row). user (dim_e floats) holds the starting point on entry and the fitted embedding on
+ * return. Pure CPU arithmetic in double precision; deterministic; needs no model handle.
+ */
+CLCREC_API int clcrec_fold_in_user(const float *items, int64_t num_rows, int64_t dim_e,
+                        int64_t num_positive, const clcrec_fold_in_options *options,
+                        float *user, int64_t user_len);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
 
 #include "clcrec.h"
 
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -11,6 +12,7 @@
 
 #include "error_boundary.h"
 #include "checkpoint.h"
+#include "fold_in.h"
 #include "model.h"
 #include "validation.h"
 
@@ -519,3 +521,38 @@ int clcrec_model_step_count(const clcrec_model* model, int64_t* out_steps) {
 }
 
 }  // extern "C"
+
+int clcrec_fold_in_user(const float* items, int64_t num_rows, int64_t dim_e, int64_t num_positive,
+                        const clcrec_fold_in_options* options, float* user, int64_t user_len) {
+  return guarded(__func__, [&] {
+    require_non_null(options, "options");
+    require_positive(dim_e, "dim_e");
+    require_positive(num_positive, "num_positive");
+    if (num_rows < num_positive) {
+      invalid_argument("num_rows (" + std::to_string(num_rows) + ") < num_positive (" +
+                       std::to_string(num_positive) + ")");
+    }
+    require_non_null(items, "items");
+    require_output(user, user_len, dim_e, "dim_e");
+    const int64_t values = checked_product(num_rows, dim_e, "num_rows x dim_e");
+    require_finite(items, values, "items");
+    require_finite(user, dim_e, "user");
+    if (!(options->temp_value > 0) || !std::isfinite(options->temp_value)) {
+      invalid_argument("options.temp_value must be a finite number > 0");
+    }
+    if (!(options->reg_weight >= 0) || !std::isfinite(options->reg_weight)) {
+      invalid_argument("options.reg_weight must be a finite number >= 0");
+    }
+    if (!(options->learning_rate > 0) || !std::isfinite(options->learning_rate)) {
+      invalid_argument("options.learning_rate must be a finite number > 0");
+    }
+    if (options->num_steps < 1 || options->num_steps > 100000) {
+      invalid_argument("options.num_steps must be in 1..100000");
+    }
+    fold_in_user(items, num_rows, dim_e, num_positive,
+                 FoldInSettings{options->temp_value, options->reg_weight, options->learning_rate,
+                                options->num_steps},
+                 user);
+    require_finite(user, dim_e, "fitted user embedding");
+  });
+}

@@ -27,8 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 
 /**
@@ -69,17 +67,16 @@ public final class Recommender implements AutoCloseable {
     private final TrainingResult training;
     private final Device device;
     private final int numThreads;
-    private final AtomicReference<Catalog> catalog;
-    private final ReentrantLock writes = new ReentrantLock();
+    private final LiveState live;
 
     private Recommender(Dataset data, ContentFeatures content, TrainingResult training, ServingModel model,
-                        Device device, int numThreads) {
+                        Device device, int numThreads, StateOptions state) {
         this.data = data;
         this.content = content;
         this.training = training;
         this.device = device;
         this.numThreads = numThreads;
-        this.catalog = new AtomicReference<>(Catalog.of(model));
+        this.live = state == null ? new LiveState(model) : new LiveState(model, state);
     }
 
     private static Recommender overDataset(Dataset data, ContentFeatures content, ClcrecModel model,
@@ -92,7 +89,7 @@ public final class Recommender implements AutoCloseable {
             ServingModel sm = new ServingModel(model, "unversioned", users, items, data.train(),
                     content.modalities().stream().map(FeatureMatrix::name).toList(),
                     content.modalities().stream().mapToLong(FeatureMatrix::cols).toArray(), content.words() != null);
-            return new Recommender(data, content, training, sm, device, numThreads);
+            return new Recommender(data, content, training, sm, device, numThreads, null);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -155,7 +152,26 @@ public final class Recommender implements AutoCloseable {
      */
     public static Recommender open(Path bundle, Device device, int numThreads) {
         ServingModel sm = fromBundle(bundle, device, numThreads);
-        return new Recommender(null, null, null, sm, device, numThreads);
+        return new Recommender(null, null, null, sm, device, numThreads, null);
+    }
+
+    /**
+     * Serves a model bundle and keeps what it is told in a state directory: every added or removed
+     * item and every recorded interaction is journaled and on disk before the call returns, and
+     * opening the same bundle and directory again (after a restart, a deploy or a crash) gives exactly
+     * the state last acknowledged. A damaged journal or snapshot throws
+     * {@link dev.clcrec.state.JournalCorruptException} naming the file and offset; a directory in use
+     * by another process throws IllegalStateException.
+     */
+    public static Recommender open(Path bundle, Device device, int numThreads, StateOptions state) {
+        Objects.requireNonNull(state, "state");
+        ServingModel sm = fromBundle(bundle, device, numThreads);
+        try {
+            return new Recommender(null, null, null, sm, device, numThreads, state);
+        } catch (RuntimeException e) {
+            sm.model.close();
+            throw e;
+        }
     }
 
     private static ServingModel fromBundle(Path bundle, Device device, int numThreads) {
@@ -178,7 +194,7 @@ public final class Recommender implements AutoCloseable {
         if (data == null) {
             throw new IllegalStateException("this Recommender was opened from a bundle; copy that bundle instead");
         }
-        ServingModel m = catalog.get().model;
+        ServingModel m = live.catalog().model;
         return BundleWriter.write(dir, m.model, content, data.name(), m.userIds, m.itemIds, m.train);
     }
 
@@ -188,7 +204,7 @@ public final class Recommender implements AutoCloseable {
      * this handle needs a new Recommender.
      */
     public ClcrecModel model() {
-        return catalog.get().model.model;
+        return live.catalog().model.model;
     }
 
     /** What training did, when this Recommender was trained rather than loaded. */
@@ -198,22 +214,22 @@ public final class Recommender implements AutoCloseable {
 
     /** The model's version: the bundle's checkpoint fingerprint, or "unversioned" over a dataset. */
     public String modelVersion() {
-        return catalog.get().model.version;
+        return live.catalog().model.version;
     }
 
     /** Number of items that can be recommended now (the model's, plus added, minus removed). */
     public int catalogSize() {
-        return catalog.get().size;
+        return live.catalog().liveCount();
     }
 
     /** Number of users the model knows. */
     public int numUsers() {
-        return catalog.get().model.numUser;
+        return live.catalog().model.numUser;
     }
 
     /** The content modalities (name to width, in encoder order) that new items must bring. */
     public Map<String, Long> modalities() {
-        ServingModel m = catalog.get().model;
+        ServingModel m = live.catalog().model;
         var out = new java.util.LinkedHashMap<String, Long>();
         for (int i = 0; i < m.modalityNames.size(); i++) {
             out.put(m.modalityNames.get(i), m.modalityWidths[i]);
@@ -223,7 +239,7 @@ public final class Recommender implements AutoCloseable {
 
     /** Whether {@code itemId} can be recommended now. */
     public boolean containsItem(String itemId) {
-        return catalog.get().contains(itemId);
+        return live.catalog().contains(itemId);
     }
 
     public void save(Path checkpoint) {
@@ -242,31 +258,101 @@ public final class Recommender implements AutoCloseable {
 
     /** Dense id of an external user id (the dense id as text when the dataset has no id mapping). */
     public int userIndex(String userId) {
-        return catalog.get().model.user(userId);
+        return live.catalog().model.user(userId);
     }
 
-    /** Top-{@code k} items for a user given by external id; see {@link #recommend(int, int, ItemFilter)}. */
+    /**
+     * Top-{@code k} items for a user given by external id: a model user, or a user folded in from
+     * interactions recorded while serving. Items the user interacted with (in training or recorded)
+     * are never recommended. A user with no interaction at all throws {@link CatalogException}
+     * ({@code UNKNOWN_USER}); {@link #recommendations} answers them with popular items instead.
+     */
     public List<Recommendation> recommend(String userId, int k, ItemFilter filter) {
-        Catalog c = catalog.get();
-        return recommend(c, c.model.user(userId), k, filter);
+        checkK(k);
+        Objects.requireNonNull(filter, "filter");
+        Catalog c = live.catalog();
+        if (!c.model.userIndex.containsKey(userId) && !live.hasHistory(userId)) {
+            c.model.user(userId); // throws UNKNOWN_USER naming the id
+        }
+        return live.recommend(userId, k, filter).items();
+    }
+
+    /**
+     * Top-{@code k} items for any user id, saying what they rest on: the model's embedding for a
+     * model user, an embedding folded in from their recorded interactions for a new user (fitted
+     * natively with the model's user-item loss on their first use after each new interaction), or,
+     * for a user with no interaction at all, the items with the most interactions
+     * ({@link Recommendations.Basis#POPULAR}). Never blocks on catalog changes.
+     */
+    public Recommendations recommendations(String userId, int k, ItemFilter filter) {
+        Objects.requireNonNull(userId, "userId");
+        checkK(k);
+        Objects.requireNonNull(filter, "filter");
+        return live.recommend(userId, k, filter);
     }
 
     /**
      * Top-{@code k} items of the current catalog for dense user {@code user}, best first, excluding the
-     * items it interacted with in training, restricted by {@code filter}. Fewer than k come back when
-     * fewer items qualify. Never blocks on catalog changes.
+     * items it interacted with in training or while serving, restricted by {@code filter}. Fewer than
+     * k come back when fewer items qualify. Never blocks on catalog changes.
      */
     public List<Recommendation> recommend(int user, int k, ItemFilter filter) {
-        return recommend(catalog.get(), user, k, filter);
+        Catalog c = live.catalog();
+        checkUser(c.model, user);
+        checkK(k);
+        Objects.requireNonNull(filter, "filter");
+        return live.recommend(c, user, k, filter);
     }
 
-    private static List<Recommendation> recommend(Catalog c, int user, int k, ItemFilter filter) {
-        checkUser(c.model, user);
+    private static void checkK(int k) {
         if (k < 1) {
             throw new CatalogException(CatalogException.Kind.BAD_ARGUMENT, "k", "k must be >= 1, got " + k);
         }
-        Objects.requireNonNull(filter, "filter");
-        return c.recommend(user, k, filter);
+    }
+
+    /**
+     * Records what users did: each entry's item must be in the catalog (else that entry alone is
+     * refused, {@code unknown_item}); a user id the model does not know creates a new user, folded in
+     * from their interactions. A recorded item is excluded from the user's recommendations at once.
+     * All accepted entries are journaled as one change, durable before this returns.
+     */
+    public List<InteractionOutcome> recordInteractions(List<dev.clcrec.state.Interaction> interactions) {
+        Objects.requireNonNull(interactions, "interactions");
+        if (interactions.isEmpty()) {
+            return List.of();
+        }
+        return live.recordInteractions(interactions);
+    }
+
+    /** The items of a user's interactions recorded while serving, oldest first (empty if none). */
+    public List<String> recordedItems(String userId) {
+        return live.recordedItems(userId);
+    }
+
+    /** Number of users with interactions recorded while serving. */
+    public int usersWithRecordedInteractions() {
+        return live.usersWithHistory();
+    }
+
+    /**
+     * Writes the whole live state (added items with their content, removed items, recorded
+     * interactions) as a new snapshot in the state directory and starts a fresh journal; changes
+     * go on meanwhile. Also done automatically every {@link StateOptions#snapshotEvery} records.
+     *
+     * @throws IllegalStateException when this Recommender has no state directory
+     */
+    public dev.clcrec.state.StateDirectory.SnapshotInfo snapshot() {
+        return live.snapshot();
+    }
+
+    /** Whether changes are journaled to a state directory. */
+    public boolean durable() {
+        return live.durable();
+    }
+
+    /** Journal records since the last snapshot (0 without a state directory). */
+    public long journalRecordsSinceSnapshot() {
+        return live.journalRecordsSinceSnapshot();
     }
 
     /** Adds new items from a content matrix: row r of every modality (and word pairs of item r) is ids[r]. */
@@ -313,27 +399,7 @@ public final class Recommender implements AutoCloseable {
         if (items.isEmpty()) {
             return;
         }
-        writes.lock();
-        try {
-            Catalog c = catalog.get();
-            Set<String> seen = new HashSet<>();
-            for (int i = 0; i < items.size(); i++) {
-                NewItem it = items.get(i);
-                if (it.id().isBlank()) {
-                    throw new CatalogException(CatalogException.Kind.BAD_ARGUMENT, "id", "items[" + i
-                            + "].id is empty");
-                }
-                if (c.contains(it.id()) || !seen.add(it.id())) {
-                    throw new CatalogException(CatalogException.Kind.DUPLICATE_ITEM, "id", "item id '" + it.id()
-                            + "' is already in the catalog");
-                }
-                c.model.checkContent(it, i);
-            }
-            float[] encoded = c.model.encode(items);
-            catalog.set(c.with(items, encoded));
-        } finally {
-            writes.unlock();
-        }
+        live.addItems(items);
     }
 
     /** Takes items out of the catalog at once; all ids must be present (else nothing changes). */
@@ -342,18 +408,7 @@ public final class Recommender implements AutoCloseable {
         if (ids.isEmpty()) {
             return;
         }
-        writes.lock();
-        try {
-            Catalog c = catalog.get();
-            for (String id : ids) {
-                if (!c.contains(id)) {
-                    throw new CatalogException(CatalogException.Kind.UNKNOWN_ITEM, "id", "unknown item id '" + id + "'");
-                }
-            }
-            catalog.set(c.without(new HashSet<>(ids)));
-        } finally {
-            writes.unlock();
-        }
+        live.removeItems(ids);
     }
 
     /**
@@ -362,37 +417,16 @@ public final class Recommender implements AutoCloseable {
      * current model keeps serving.
      */
     public void reload(Path bundle) {
-        writes.lock();
+        ServingModel next = fromBundle(bundle, device, numThreads);
+        ServingModel old;
         try {
-            Catalog old = catalog.get();
-            ServingModel next = fromBundle(bundle, device, numThreads);
-            Catalog fresh;
-            try {
-                fresh = Catalog.of(next);
-                List<NewItem> carried = old.added.stream().filter(it -> !fresh.contains(it.id())).toList();
-                Catalog c = fresh;
-                if (!carried.isEmpty()) {
-                    for (int i = 0; i < carried.size(); i++) {
-                        next.checkContent(carried.get(i), i);
-                    }
-                    c = c.with(carried, next.encode(carried));
-                }
-                Set<String> gone = new HashSet<>(old.removedModelItems);
-                gone.retainAll(c.rowOfId.keySet());
-                if (!gone.isEmpty()) {
-                    c = c.without(gone);
-                }
-                catalog.set(c);
-                LOG.log(System.Logger.Level.INFO, "reloaded {0}: model {1}, {2} items carried over, {3} removed",
-                        bundle, next.version, carried.size(), gone.size());
-            } catch (RuntimeException e) {
-                next.model.close();
-                throw e;
-            }
-            old.model.model.close();
-        } finally {
-            writes.unlock();
+            old = live.reload(next);
+        } catch (RuntimeException e) {
+            next.model.close();
+            throw e;
         }
+        LOG.log(System.Logger.Level.INFO, "reloaded {0}", bundle);
+        old.model.close();
     }
 
     /**
@@ -409,7 +443,7 @@ public final class Recommender implements AutoCloseable {
      * rank them next to the existing items, use {@link #addItems} instead).
      */
     public List<Recommendation> recommendNewItems(int user, float[] itemEmbeddings, int k) {
-        ServingModel m = catalog.get().model;
+        ServingModel m = live.catalog().model;
         checkUser(m, user);
         Objects.requireNonNull(itemEmbeddings, "itemEmbeddings");
         if (k < 1) {
@@ -448,6 +482,10 @@ public final class Recommender implements AutoCloseable {
     /** Frees the model (not the dataset); idempotent. */
     @Override
     public void close() {
-        catalog.get().model.model.close();
+        try {
+            live.close();
+        } finally {
+            live.catalog().model.model.close();
+        }
     }
 }

@@ -106,7 +106,21 @@ final class ServingModel {
         }
     }
 
-    /** Encoder output for the items (already checked), rows x dimE. */
+    /**
+     * Encoder output for the items (already checked), rows x dimE, each item encoded on its own: an
+     * item's representation must not depend on which other items came in the same call (a batch of
+     * one and a batch of many take different BLAS paths and may round differently), or a restart
+     * that replays the items in other batches would serve other scores.
+     */
+    float[] encodeEach(List<NewItem> items) {
+        float[] out = new float[items.size() * dimE];
+        for (int i = 0; i < items.size(); i++) {
+            System.arraycopy(encode(List.of(items.get(i))), 0, out, i * dimE, dimE);
+        }
+        return out;
+    }
+
+    /** Encoder output for the items (already checked), rows x dimE, in one batch. */
     float[] encode(List<NewItem> batch) {
         int rows = batch.size();
         try (Arena arena = Arena.ofConfined()) {

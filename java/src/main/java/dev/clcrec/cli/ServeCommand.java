@@ -1,6 +1,7 @@
 package dev.clcrec.cli;
 
 import dev.clcrec.api.Recommender;
+import dev.clcrec.api.StateOptions;
 import dev.clcrec.engine.Device;
 import dev.clcrec.serve.RecommendationServer;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Spec;
 /** {@code serve}: the HTTP/JSON service over a model bundle, until SIGTERM or SIGINT. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serves a model bundle over HTTP/JSON: GET /v1/users/{id}/recommendations?k=&items=all|warm|cold, "
-                + "POST /v1/items, DELETE /v1/items/{id}, POST /v1/admin/reload, GET /health, GET /metrics.",
+                + "GET /v1/users/{id}/interactions, POST /v1/interactions, POST /v1/items, GET /v1/items/{id}, DELETE /v1/items/{id}, "
+                + "POST /v1/admin/reload, POST /v1/admin/snapshot, GET /health, GET /metrics.",
                 "SIGTERM stops taking requests, finishes those in flight and exits 0."})
 final class ServeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -32,6 +34,13 @@ final class ServeCommand implements Callable<Integer> {
     int maxK;
     @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "Largest request body (default ${DEFAULT-VALUE}).")
     int maxBody;
+    @Option(names = "--state", description = "State directory: every added or removed item and recorded interaction is"
+            + " journaled there (fsync before the reply) and replayed on start, so a restart keeps everything acknowledged."
+            + " Without it, runtime changes live in memory only.")
+    Path state;
+    @Option(names = "--snapshot-every", defaultValue = "100000", description = "With --state: write a snapshot and start"
+            + " a fresh journal every N journal records (default ${DEFAULT-VALUE}); also POST /v1/admin/snapshot.")
+    long snapshotEvery;
     @Option(names = "--drain-seconds", defaultValue = "30", description = "How long SIGTERM waits for requests in flight (default ${DEFAULT-VALUE}).")
     int drainSeconds;
 
@@ -44,7 +53,11 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--threads must be >= 0, --max-k and --max-body-bytes >= 1, --drain-seconds >= 0");
         }
-        Recommender rec = Recommender.open(model, Device.CPU, threads);
+        if (snapshotEvery < 1) {
+            throw new ParameterException(spec.commandLine(), "--snapshot-every must be >= 1, got " + snapshotEvery);
+        }
+        Recommender rec = state == null ? Recommender.open(model, Device.CPU, threads)
+                : Recommender.open(model, Device.CPU, threads, new StateOptions(state, snapshotEvery));
         RecommendationServer server;
         try {
             server = RecommendationServer.start(rec, new RecommendationServer.Options(host, port, model, maxBody, maxK));
@@ -53,8 +66,8 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         var out = spec.commandLine().getOut();
-        out.printf("serving %s (model %s, %d items) on http://%s:%d%n", model, rec.modelVersion(), rec.catalogSize(),
-                host, server.port());
+        out.printf("serving %s (model %s, %d items%s) on http://%s:%d%n", model, rec.modelVersion(), rec.catalogSize(),
+                state == null ? "" : ", state " + state, host, server.port());
         out.flush();
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -23,10 +23,10 @@ public class clcrec_h extends clcrec_h$shared {
     static final SymbolLookup SYMBOL_LOOKUP = SymbolLookup.loaderLookup()
             .or(Linker.nativeLinker().defaultLookup());
 
-    private static final int CLCREC_ABI_VERSION = (int)3L;
+    private static final int CLCREC_ABI_VERSION = (int)4L;
     /**
      * {@snippet lang=c :
-     * #define CLCREC_ABI_VERSION 3
+     * #define CLCREC_ABI_VERSION 4
      * }
      */
     public static int CLCREC_ABI_VERSION() {
@@ -2534,6 +2534,72 @@ public class clcrec_h extends clcrec_h$shared {
                 traceDowncall("clcrec_model_set_reduction_order", model, order);
             }
             return (int)mh$.invokeExact(model, order);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_fold_in_user {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_LONG,
+            clcrec_h.C_LONG,
+            clcrec_h.C_LONG,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_fold_in_user");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_fold_in_user(const float *items, int64_t num_rows, int64_t dim_e, int64_t num_positive, const clcrec_fold_in_options *options, float *user, int64_t user_len)
+     * }
+     */
+    public static FunctionDescriptor clcrec_fold_in_user$descriptor() {
+        return clcrec_fold_in_user.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_fold_in_user(const float *items, int64_t num_rows, int64_t dim_e, int64_t num_positive, const clcrec_fold_in_options *options, float *user, int64_t user_len)
+     * }
+     */
+    public static MethodHandle clcrec_fold_in_user$handle() {
+        return clcrec_fold_in_user.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_fold_in_user(const float *items, int64_t num_rows, int64_t dim_e, int64_t num_positive, const clcrec_fold_in_options *options, float *user, int64_t user_len)
+     * }
+     */
+    public static MemorySegment clcrec_fold_in_user$address() {
+        return clcrec_fold_in_user.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_fold_in_user(const float *items, int64_t num_rows, int64_t dim_e, int64_t num_positive, const clcrec_fold_in_options *options, float *user, int64_t user_len)
+     * }
+     */
+    public static int clcrec_fold_in_user(MemorySegment items, long num_rows, long dim_e, long num_positive, MemorySegment options, MemorySegment user, long user_len) {
+        var mh$ = clcrec_fold_in_user.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_fold_in_user", items, num_rows, dim_e, num_positive, options, user, user_len);
+            }
+            return (int)mh$.invokeExact(items, num_rows, dim_e, num_positive, options, user, user_len);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

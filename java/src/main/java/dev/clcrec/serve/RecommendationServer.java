@@ -4,11 +4,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clcrec.api.CatalogException;
+import dev.clcrec.api.InteractionOutcome;
 import dev.clcrec.api.ItemFilter;
 import dev.clcrec.api.NewItem;
 import dev.clcrec.api.Recommendation;
+import dev.clcrec.api.Recommendations;
 import dev.clcrec.api.Recommender;
 import dev.clcrec.bundle.BundleFormatException;
+import dev.clcrec.state.Interaction;
+import dev.clcrec.state.StateDirectory;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -19,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The HTTP/JSON service over a {@link Recommender}, on Helidon SE's virtual-thread web server.
  *
- * <p>Routes: {@code GET /v1/users/{id}/recommendations?k=&items=all|warm|cold}, {@code POST /v1/items},
- * {@code DELETE /v1/items/{id}}, {@code POST /v1/admin/reload}, {@code GET /health}, {@code GET /metrics}.
+ * <p>Routes: {@code GET /v1/users/{id}/recommendations?k=&items=all|warm|cold},
+ * {@code GET /v1/users/{id}/interactions}, {@code POST /v1/interactions}, {@code POST /v1/items},
+ * {@code GET /v1/items/{id}}, {@code DELETE /v1/items/{id}}, {@code POST /v1/admin/reload},
+ * {@code POST /v1/admin/snapshot}, {@code GET /health}, {@code GET /metrics}.
  * Every refusal is a 4xx with a JSON error naming the field; {@link #drain} stops taking requests, waits
  * for those in flight and stops the server.
  */
@@ -84,9 +91,13 @@ public final class RecommendationServer implements AutoCloseable {
 
     private void routes(HttpRouting.Builder r) {
         r.get("/v1/users/{id}/recommendations", handler("recommendations", this::recommendations))
+                .get("/v1/users/{id}/interactions", handler("user_interactions", this::userInteractions))
+                .post("/v1/interactions", handler("record_interactions", this::recordInteractions))
                 .post("/v1/items", handler("add_item", this::addItem))
+                .get("/v1/items/{id}", handler("get_item", this::getItem))
                 .delete("/v1/items/{id}", handler("remove_item", this::removeItem))
                 .post("/v1/admin/reload", handler("reload", this::reload))
+                .post("/v1/admin/snapshot", handler("snapshot", this::snapshot))
                 .get("/health", handler("health", this::health))
                 .get("/metrics", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, metrics.contentType());
@@ -130,6 +141,11 @@ public final class RecommendationServer implements AutoCloseable {
                     reply = error(st, e.kind().name().toLowerCase(java.util.Locale.ROOT), e.field(), e.getMessage());
                 } catch (BundleFormatException e) {
                     reply = error(422, "bad_bundle", "bundle", e.getMessage());
+                } catch (java.io.UncheckedIOException e) {
+                    // The journal could not be written or synced: the change is not acknowledged.
+                    LOG.log(System.Logger.Level.ERROR, "state write failed: " + req.path().path(), e);
+                    reply = error(503, "state_unavailable", null, "the change could not be made durable; the"
+                            + " server refuses changes until it is restarted");
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "request failed: " + req.path().path(), e);
                     reply = error(500, "internal", null, "internal error: " + e.getClass().getSimpleName());
@@ -178,23 +194,24 @@ public final class RecommendationServer implements AutoCloseable {
                 default -> throw ApiError.badRequest("items", "items '" + text + "': use all, warm or cold");
             };
         }
-        String version = rec.modelVersion();
-        return new Reply(200, recommendationsJson(user, version, rec.recommend(user, k, filter)));
+        return new Reply(200, recommendationsJson(rec.recommendations(user, k, filter)));
     }
 
     /**
-     * {@code {"user": .., "model": .., "items": [{"id": .., "score": ..}, ..]}}, written with Jackson's
+     * {@code {"user": .., "model": .., "basis": "model"|"fold_in"|"popular", "items": [{"id": .., "score": ..}, ..]}}
+     * (for "popular" the scores are interaction counts), written with Jackson's
      * streaming generator: the hottest response, and data binding (a record per item, bean property
      * writers) cost more than the rest of the response path together.
      */
-    private byte[] recommendationsJson(String user, String version, List<Recommendation> recs) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 48 * recs.size());
+    private byte[] recommendationsJson(Recommendations recs) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96 + 48 * recs.items().size());
         try (JsonGenerator g = json.getFactory().createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("user", user);
-            g.writeStringField("model", version);
+            g.writeStringField("user", recs.user());
+            g.writeStringField("model", recs.modelVersion());
+            g.writeStringField("basis", recs.basis().name().toLowerCase(java.util.Locale.ROOT));
             g.writeArrayFieldStart("items");
-            for (Recommendation r : recs) {
+            for (Recommendation r : recs.items()) {
                 g.writeStartObject();
                 g.writeStringField("id", r.itemId());
                 g.writeNumberField("score", r.score());
@@ -210,6 +227,56 @@ public final class RecommendationServer implements AutoCloseable {
         NewItem item = ItemRequests.item(ItemRequests.parse(json, body(req)));
         rec.addItems(List.of(item));
         return new Reply(201, Map.of("id", item.id(), "catalog_size", rec.catalogSize()));
+    }
+
+    private Reply getItem(ServerRequest req) {
+        String id = req.path().pathParameters().get("id");
+        if (!rec.containsItem(id)) {
+            throw new ApiError(404, "unknown_item", "id", "unknown item id '" + id + "'");
+        }
+        return new Reply(200, Map.of("id", id));
+    }
+
+    private Reply recordInteractions(ServerRequest req) throws IOException {
+        List<Interaction> entries = InteractionRequests.interactions(ItemRequests.parse(json, body(req)));
+        List<InteractionOutcome> outcomes = rec.recordInteractions(entries);
+        List<Map<String, Object>> results = new ArrayList<>(outcomes.size());
+        int recorded = 0;
+        for (InteractionOutcome o : outcomes) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("index", o.index());
+            r.put("status", o.recorded() ? "recorded" : o.error());
+            if (o.message() != null) {
+                r.put("message", o.message());
+            }
+            results.add(r);
+            recorded += o.recorded() ? 1 : 0;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("recorded", recorded);
+        body.put("rejected", outcomes.size() - recorded);
+        body.put("results", results);
+        return new Reply(200, body);
+    }
+
+    private Reply userInteractions(ServerRequest req) {
+        String user = req.path().pathParameters().get("id");
+        return new Reply(200, Map.of("user", user, "items", rec.recordedItems(user)));
+    }
+
+    private Reply snapshot(ServerRequest req) {
+        if (!rec.durable()) {
+            throw new ApiError(409, "no_state_directory", null, "this server keeps no state directory (start it with"
+                    + " --state DIR)");
+        }
+        StateDirectory.SnapshotInfo s = rec.snapshot();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("generation", s.generation());
+        body.put("last_record", s.lastSeq());
+        body.put("added_items", s.addedItems());
+        body.put("removed_items", s.removedItems());
+        body.put("interactions", s.interactions());
+        return new Reply(200, body);
     }
 
     private Reply removeItem(ServerRequest req) {

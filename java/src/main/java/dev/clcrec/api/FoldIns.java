@@ -1,0 +1,72 @@
+package dev.clcrec.api;
+
+import dev.clcrec.engine.UserFoldIn;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.zip.CRC32C;
+
+/**
+ * Folds a new user into a model: their recorded items (the most recent {@value #MAX_POSITIVES}
+ * distinct ones still in the catalog) as positives, against {@value #NEGATIVES} of the model's own
+ * items drawn with a seed taken from the user id, fitted natively with the model's user-item loss.
+ * The result depends only on the model, the user id and their items, so a restarted service fits
+ * exactly the embedding it had before.
+ */
+final class FoldIns {
+    static final int MAX_POSITIVES = 256;
+    static final int NEGATIVES = 256;
+
+    private FoldIns() {}
+
+    /** The fitted embedding, or null when none of the user's items is in the catalog. */
+    static float[] fit(Catalog c, UserFoldIn settings, UserHistory h) {
+        ServingModel m = c.model;
+        int d = m.dimE;
+        LinkedHashSet<Integer> positiveRows = new LinkedHashSet<>();
+        for (int i = h.items().size() - 1; i >= 0 && positiveRows.size() < MAX_POSITIVES; i--) {
+            int row = c.rowOf(h.items().get(i));
+            if (row >= 0) {
+                positiveRows.add(row);
+            }
+        }
+        if (positiveRows.isEmpty()) {
+            return null;
+        }
+        Set<Integer> positiveDense = new HashSet<>();
+        for (int row : positiveRows) {
+            positiveDense.add(c.dense(row));
+        }
+        List<Integer> negatives = new ArrayList<>();
+        int available = m.numItem - (int) positiveDense.stream().filter(x -> x < m.numItem).count();
+        int wanted = Math.min(NEGATIVES, available);
+        SplittableRandom random = new SplittableRandom(seed(h.id()));
+        Set<Integer> drawn = new HashSet<>();
+        while (negatives.size() < wanted) {
+            int item = random.nextInt(m.numItem);
+            if (!positiveDense.contains(item) && drawn.add(item)) {
+                negatives.add(item);
+            }
+        }
+        int rows = positiveRows.size() + negatives.size();
+        float[] items = new float[rows * d];
+        int r = 0;
+        for (int row : positiveRows) {
+            c.vector(row, items, r++ * d);
+        }
+        for (int item : negatives) {
+            System.arraycopy(m.items, item * d, items, r++ * d, d);
+        }
+        return settings.fit(items, rows, d, positiveRows.size());
+    }
+
+    private static long seed(String userId) {
+        CRC32C crc = new CRC32C();
+        crc.update(userId.getBytes(StandardCharsets.UTF_8));
+        return crc.getValue() * 0x9E3779B97F4A7C15L;
+    }
+}

@@ -1,0 +1,452 @@
+package dev.clcrec.api;
+
+import dev.clcrec.engine.UserFoldIn;
+import dev.clcrec.state.Interaction;
+import dev.clcrec.state.ItemContent;
+import dev.clcrec.state.StateDirectory;
+import dev.clcrec.state.StateEvent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one owner of what a serving {@link Recommender} is told: the live catalog, the users'
+ * recorded interactions, and (when durable) the state directory that journals both. Every change
+ * is validated, journaled, applied and published under one write lock, in that order, so the
+ * journal's order is the order of the changes; the caller is answered only after the journal
+ * record is on disk (outside the lock, so concurrent writers share an fsync). Readers never take a
+ * lock: they read one published {@link Catalog} and one user's immutable {@link UserHistory}.
+ *
+ * <p>A change may be visible to readers a moment before it is acknowledged; once acknowledged it
+ * survives any crash. After a failed journal write or fsync every later change is refused (reads go
+ * on): what reached the disk is no longer known, and a restart recovers it.
+ */
+final class LiveState implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LiveState.class.getName());
+    private static final int ITEMS_PER_SNAPSHOT_RECORD = 1000;
+    private static final int INTERACTIONS_PER_SNAPSHOT_RECORD = 10_000;
+
+    private final AtomicReference<Catalog> catalog;
+    private final ConcurrentHashMap<String, UserHistory> users = new ConcurrentHashMap<>();
+    private final List<Interaction> log = new ArrayList<>();      // guarded by writes
+    private volatile PopularItems popular;
+    private final ReentrantLock writes = new ReentrantLock();
+    private final ReentrantLock snapshots = new ReentrantLock();
+    private final StateDirectory state;                            // null: in memory only
+    private final long snapshotEvery;
+    private final ExecutorService snapshotter;
+    private final AtomicBoolean snapshotPending = new AtomicBoolean();
+
+    /** In memory only. */
+    LiveState(ServingModel model) {
+        this.catalog = new AtomicReference<>(Catalog.of(model));
+        this.popular = new PopularItems(model);
+        this.state = null;
+        this.snapshotEvery = Long.MAX_VALUE;
+        this.snapshotter = null;
+    }
+
+    /** Durable: recovers the state directory over {@code model} (the bundle's model). */
+    LiveState(ServingModel model, StateOptions options) {
+        this.catalog = new AtomicReference<>(Catalog.of(model));
+        this.popular = new PopularItems(model);
+        this.snapshotEvery = options.snapshotEvery();
+        long t0 = System.nanoTime();
+        this.state = StateDirectory.open(options.directory(), this::replay);
+        this.snapshotter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "clcrec-snapshot");
+            t.setDaemon(true);
+            return t;
+        });
+        LOG.log(System.Logger.Level.INFO, "recovered {0} in {1} ms: {2} items, {3} users with interactions",
+                options.directory(), (System.nanoTime() - t0) / 1_000_000, catalog.get().liveCount(), users.size());
+    }
+
+    Catalog catalog() {
+        return catalog.get();
+    }
+
+    boolean durable() {
+        return state != null;
+    }
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    Recommendations recommend(String userId, int k, ItemFilter filter) {
+        Catalog c = catalog.get();
+        UserHistory h = userId == null ? null : users.get(userId);
+        int[] recorded = h == null ? new int[0] : rowsOf(c, h.items());
+        Integer modelUser = userId == null ? null : c.model.userIndex.get(userId);
+        if (modelUser != null) {
+            int[] excluded = merge(c.trainingRows(modelUser), recorded);
+            return new Recommendations(userId, Recommendations.Basis.MODEL, c.model.version,
+                    c.recommend(c.model.users, modelUser * c.model.dimE, excluded, k, filter));
+        }
+        float[] v = h == null ? null : vectorFor(c, h);
+        if (v != null) {
+            return new Recommendations(userId, Recommendations.Basis.FOLD_IN, c.model.version,
+                    c.recommend(v, 0, recorded, k, filter));
+        }
+        return new Recommendations(userId, Recommendations.Basis.POPULAR, c.model.version,
+                popular(c, recorded, k, filter));
+    }
+
+    /** Recommendations for a model user given by dense id (training and recorded items excluded). */
+    List<Recommendation> recommend(Catalog c, int user, int k, ItemFilter filter) {
+        UserHistory h = users.get(c.model.userIds.get(user));
+        int[] excluded = h == null ? c.trainingRows(user) : merge(c.trainingRows(user), rowsOf(c, h.items()));
+        return c.recommend(c.model.users, user * c.model.dimE, excluded, k, filter);
+    }
+
+    /** Whether a user has recorded interactions (a model user or not). */
+    boolean hasHistory(String userId) {
+        return users.containsKey(userId);
+    }
+
+    /** The items of a user's recorded interactions, oldest first. */
+    List<String> recordedItems(String userId) {
+        UserHistory h = users.get(userId);
+        return h == null ? List.of() : h.items();
+    }
+
+    int usersWithHistory() {
+        return users.size();
+    }
+
+    private float[] vectorFor(Catalog c, UserHistory h) {
+        if (h.vector() != null && h.fittedFor() == c.model) {
+            return h.vector();
+        }
+        float[] v = FoldIns.fit(c, UserFoldIn.forModel(c.model.model.config()), h);
+        if (v != null) {
+            // Keep it unless the user's history moved on meanwhile (then the next read fits again).
+            users.computeIfPresent(h.id(), (id, cur) -> cur.items() == h.items() ? cur.withVector(v, c.model) : cur);
+        }
+        return v;
+    }
+
+    private List<Recommendation> popular(Catalog c, int[] excluded, int k, ItemFilter filter) {
+        PopularItems p = popular;
+        for (int want = k + excluded.length; ; want = c.liveCount()) {
+            PopularItems.Ranking r = p.ranking(c, want);
+            List<Recommendation> out = new ArrayList<>(k);
+            for (int i = 0; i < r.rows().length && out.size() < k; i++) {
+                int row = r.rows()[i];
+                if (!c.alive(row) || Arrays.binarySearch(excluded, row) >= 0
+                        || (filter == ItemFilter.WARM && c.cold(row)) || (filter == ItemFilter.COLD && !c.cold(row))) {
+                    continue;
+                }
+                out.add(new Recommendation(c.dense(row), c.id(row), r.counts()[i]));
+            }
+            if (out.size() == k || r.rows().length >= c.liveCount() || want >= c.liveCount()) {
+                return out;
+            }
+        }
+    }
+
+    private static int[] rowsOf(Catalog c, List<String> ids) {
+        int[] rows = new int[ids.size()];
+        int m = 0;
+        for (String id : ids) {
+            int row = c.rowOf(id);
+            if (row >= 0) {
+                rows[m++] = row;
+            }
+        }
+        rows = Arrays.copyOf(rows, m);
+        Arrays.sort(rows);
+        return rows;
+    }
+
+    private static int[] merge(int[] a, int[] b) {
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        Arrays.sort(out);
+        return out;
+    }
+
+    // ---- changes -----------------------------------------------------------------------------
+
+    void addItems(List<NewItem> items) {
+        StateDirectory.Receipt receipt;
+        writes.lock();
+        try {
+            Catalog c = catalog.get();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < items.size(); i++) {
+                NewItem it = items.get(i);
+                if (it.id().isBlank()) {
+                    throw new CatalogException(CatalogException.Kind.BAD_ARGUMENT, "id", "items[" + i + "].id is empty");
+                }
+                if (c.contains(it.id()) || !seen.add(it.id())) {
+                    throw new CatalogException(CatalogException.Kind.DUPLICATE_ITEM, "id", "item id '" + it.id()
+                            + "' is already in the catalog");
+                }
+                c.model.checkContent(it, i);
+            }
+            float[] encoded = c.model.encodeEach(items);
+            List<ItemContent> contents = items.stream()
+                    .map(it -> new ItemContent(it.id(), it.features(), it.words())).toList();
+            receipt = journal(new StateEvent.ItemsAdded(contents));
+            catalog.set(withAdded(c, contents, encoded));
+        } finally {
+            writes.unlock();
+        }
+        acknowledge(receipt);
+    }
+
+    void removeItems(List<String> ids) {
+        StateDirectory.Receipt receipt;
+        writes.lock();
+        try {
+            Catalog c = catalog.get();
+            Set<String> unique = new HashSet<>();
+            for (String id : ids) {
+                if (!c.contains(id) || !unique.add(id)) {
+                    throw new CatalogException(CatalogException.Kind.UNKNOWN_ITEM, "id", "unknown item id '" + id + "'");
+                }
+            }
+            receipt = journal(new StateEvent.ItemsRemoved(ids));
+            catalog.set(without(c, ids));
+        } finally {
+            writes.unlock();
+        }
+        acknowledge(receipt);
+    }
+
+    List<InteractionOutcome> recordInteractions(List<Interaction> interactions) {
+        for (int i = 0; i < interactions.size(); i++) {
+            Interaction x = interactions.get(i);
+            if (x.user().isBlank()) {
+                throw new CatalogException(CatalogException.Kind.BAD_ARGUMENT, "interactions[" + i + "].user",
+                        "interactions[" + i + "].user is empty");
+            }
+        }
+        List<InteractionOutcome> outcomes = new ArrayList<>(interactions.size());
+        List<Interaction> accepted = new ArrayList<>();
+        StateDirectory.Receipt receipt = null;
+        writes.lock();
+        try {
+            Catalog c = catalog.get();
+            for (int i = 0; i < interactions.size(); i++) {
+                Interaction x = interactions.get(i);
+                if (c.contains(x.item())) {
+                    accepted.add(x);
+                    outcomes.add(InteractionOutcome.ok(i));
+                } else {
+                    outcomes.add(new InteractionOutcome(i, false, "unknown_item", "interactions[" + i + "].item: unknown"
+                            + " item id '" + x.item() + "'"));
+                }
+            }
+            if (!accepted.isEmpty()) {
+                receipt = journal(new StateEvent.InteractionsRecorded(accepted));
+                applyInteractions(accepted);
+            }
+        } finally {
+            writes.unlock();
+        }
+        acknowledge(receipt);
+        // Fit the new users touched now rather than on their next read.
+        Catalog c = catalog.get();
+        for (String user : new HashSet<>(accepted.stream().map(Interaction::user).toList())) {
+            UserHistory h = users.get(user);
+            if (h != null && !c.model.userIndex.containsKey(user)) {
+                vectorFor(c, h);
+            }
+        }
+        return outcomes;
+    }
+
+    /**
+     * Swaps in another model: runtime changes are carried over (see {@link Recommender#reload}).
+     * Returns the model replaced, for the caller to close.
+     */
+    ServingModel reload(ServingModel next) {
+        writes.lock();
+        try {
+            Catalog old = catalog.get();
+            Catalog c = Catalog.of(next);
+            List<ItemContent> added = old.addedItems();
+            Set<String> addedIds = new HashSet<>();
+            added.forEach(it -> addedIds.add(it.id()));
+            List<ItemContent> carried = new ArrayList<>();
+            for (ItemContent it : added) {
+                if (!c.contains(it.id())) {
+                    carried.add(it);
+                }
+            }
+            if (!carried.isEmpty()) {
+                List<NewItem> asNew = carried.stream().map(it -> new NewItem(it.id(), it.features(), it.words())).toList();
+                for (int i = 0; i < asNew.size(); i++) {
+                    next.checkContent(asNew.get(i), i);
+                }
+                c = withAdded(c, carried, next.encodeEach(asNew));
+            }
+            List<String> gone = new ArrayList<>();
+            for (String id : old.removedModelItems()) {
+                if (!addedIds.contains(id) && c.contains(id)) {
+                    gone.add(id);
+                }
+            }
+            if (!gone.isEmpty()) {
+                c = without(c, gone);
+            }
+            PopularItems p = new PopularItems(next);
+            log.forEach(x -> p.record(x.item()));
+            popular = p;
+            catalog.set(c);
+            LOG.log(System.Logger.Level.INFO, "model {0}: {1} items carried over, {2} removed", next.version,
+                    carried.size(), gone.size());
+            return old.model;
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /** Writes a snapshot of the whole state now; see {@link Recommender#snapshot}. */
+    StateDirectory.SnapshotInfo snapshot() {
+        if (state == null) {
+            throw new IllegalStateException("this Recommender has no state directory");
+        }
+        snapshots.lock();
+        try {
+            StateDirectory.Rotation rotation;
+            Catalog c;
+            List<Interaction> interactions;
+            writes.lock();
+            try {
+                rotation = state.beginSnapshot();
+                c = catalog.get();
+                interactions = List.copyOf(log);
+            } finally {
+                writes.unlock();
+            }
+            List<StateEvent> events = new ArrayList<>();
+            List<String> removed = c.removedModelItems();
+            if (!removed.isEmpty()) {
+                events.add(new StateEvent.ItemsRemoved(removed));
+            }
+            List<ItemContent> added = c.addedItems();
+            for (int i = 0; i < added.size(); i += ITEMS_PER_SNAPSHOT_RECORD) {
+                events.add(new StateEvent.ItemsAdded(added.subList(i, Math.min(added.size(), i + ITEMS_PER_SNAPSHOT_RECORD))));
+            }
+            for (int i = 0; i < interactions.size(); i += INTERACTIONS_PER_SNAPSHOT_RECORD) {
+                events.add(new StateEvent.InteractionsRecorded(interactions.subList(i,
+                        Math.min(interactions.size(), i + INTERACTIONS_PER_SNAPSHOT_RECORD))));
+            }
+            return state.completeSnapshot(rotation, events);
+        } finally {
+            snapshots.unlock();
+        }
+    }
+
+    long journalRecordsSinceSnapshot() {
+        return state == null ? 0 : state.recordsSinceSnapshot();
+    }
+
+    private StateDirectory.Receipt journal(StateEvent event) {
+        return state == null ? null : state.append(event);
+    }
+
+    private void acknowledge(StateDirectory.Receipt receipt) {
+        if (receipt == null) {
+            return;
+        }
+        state.awaitDurable(receipt);
+        if (state.recordsSinceSnapshot() >= snapshotEvery && snapshotPending.compareAndSet(false, true)) {
+            snapshotter.execute(() -> {
+                try {
+                    snapshot();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "automatic snapshot failed; the journal keeps everything", e);
+                } finally {
+                    snapshotPending.set(false);
+                }
+            });
+        }
+    }
+
+    // ---- applying events (live and replayed) --------------------------------------------------
+
+    /** Applies a recovered event; lenient where the bundle changed since it was journaled. */
+    private void replay(StateEvent event) {
+        Catalog c = catalog.get();
+        switch (event) {
+            case StateEvent.ItemsAdded a -> {
+                List<ItemContent> fresh = a.items().stream().filter(it -> !c.contains(it.id())).toList();
+                if (fresh.isEmpty()) {
+                    return;
+                }
+                List<NewItem> asNew = fresh.stream().map(it -> new NewItem(it.id(), it.features(), it.words())).toList();
+                for (int i = 0; i < asNew.size(); i++) {
+                    c.model.checkContent(asNew.get(i), i);
+                }
+                catalog.set(withAdded(c, fresh, c.model.encodeEach(asNew)));
+            }
+            case StateEvent.ItemsRemoved r -> {
+                List<String> present = r.ids().stream().filter(c::contains).distinct().toList();
+                if (!present.isEmpty()) {
+                    catalog.set(without(c, present));
+                }
+            }
+            case StateEvent.InteractionsRecorded i -> applyInteractions(i.interactions());
+        }
+    }
+
+    private void applyInteractions(List<Interaction> accepted) {
+        Map<String, List<String>> byUser = new LinkedHashMap<>();
+        for (Interaction x : accepted) {
+            byUser.computeIfAbsent(x.user(), u -> new ArrayList<>()).add(x.item());
+            popular.record(x.item());
+        }
+        log.addAll(accepted);
+        byUser.forEach((user, items) -> users.compute(user, (id, h) -> (h == null ? UserHistory.empty(id) : h).plus(items)));
+    }
+
+    private static Catalog withAdded(Catalog c, List<ItemContent> items, float[] encoded) {
+        int d = c.model.dimE;
+        for (int r = 0; r < items.size(); r++) {
+            c.store.append(items.get(r).id(), c.nextDense + r, true, encoded, r * d, items.get(r));
+        }
+        return new Catalog(c.model, c.store, c.store.size(), c.version, c.removedRows, c.nextDense + items.size());
+    }
+
+    private static Catalog without(Catalog c, List<String> ids) {
+        long version = c.version + 1;
+        for (String id : ids) {
+            c.store.remove(c.rowOf(id), version);
+        }
+        int removed = c.removedRows + ids.size();
+        if (removed > Math.max(8 * ItemStore.ROWS, c.size / 4)) {
+            ItemStore compacted = c.store.compacted(version);
+            return new Catalog(c.model, compacted, compacted.size(), version, 0, c.nextDense);
+        }
+        return new Catalog(c.model, c.store, c.size, version, removed, c.nextDense);
+    }
+
+    @Override
+    public void close() {
+        if (snapshotter != null) {
+            snapshotter.shutdown();
+            try {
+                snapshotter.awaitTermination(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (state != null) {
+            state.close();
+        }
+    }
+}
