@@ -40,6 +40,7 @@ final class LiveState implements AutoCloseable {
     private final AtomicReference<Catalog> catalog;
     private final ConcurrentHashMap<String, UserHistory> users = new ConcurrentHashMap<>();
     private final List<Interaction> log = new ArrayList<>();      // guarded by writes
+    private final Map<String, Long> feedPositions = new java.util.TreeMap<>(); // guarded by writes
     private volatile PopularItems popular;
     private final ReentrantLock writes = new ReentrantLock();
     private final ReentrantLock snapshots = new ReentrantLock();
@@ -47,6 +48,7 @@ final class LiveState implements AutoCloseable {
     private final long snapshotEvery;
     private final ExecutorService snapshotter;
     private final AtomicBoolean snapshotPending = new AtomicBoolean();
+    private volatile String followedFeed;                          // non-null: a replica, local changes refused
 
     /** In memory only. */
     LiveState(ServingModel model) {
@@ -178,7 +180,20 @@ final class LiveState implements AutoCloseable {
 
     // ---- changes -----------------------------------------------------------------------------
 
+    void followFeed(String feed) {
+        followedFeed = feed;
+    }
+
+    private void refuseIfReplica(String field) {
+        String feed = followedFeed;
+        if (feed != null) {
+            throw new CatalogException(CatalogException.Kind.FOLLOWS_FEED, field, "this replica follows " + feed
+                    + "; send changes there, so that every replica applies them");
+        }
+    }
+
     void addItems(List<NewItem> items) {
+        refuseIfReplica("items");
         StateDirectory.Receipt receipt;
         writes.lock();
         try {
@@ -207,6 +222,7 @@ final class LiveState implements AutoCloseable {
     }
 
     void removeItems(List<String> ids) {
+        refuseIfReplica("id");
         StateDirectory.Receipt receipt;
         writes.lock();
         try {
@@ -226,6 +242,7 @@ final class LiveState implements AutoCloseable {
     }
 
     List<InteractionOutcome> recordInteractions(List<Interaction> interactions) {
+        refuseIfReplica("interactions");
         for (int i = 0; i < interactions.size(); i++) {
             Interaction x = interactions.get(i);
             if (x.user().isBlank()) {
@@ -324,11 +341,13 @@ final class LiveState implements AutoCloseable {
             StateDirectory.Rotation rotation;
             Catalog c;
             List<Interaction> interactions;
+            Map<String, Long> positions;
             writes.lock();
             try {
                 rotation = state.beginSnapshot();
                 c = catalog.get();
                 interactions = List.copyOf(log);
+                positions = Map.copyOf(feedPositions);
             } finally {
                 writes.unlock();
             }
@@ -344,6 +363,9 @@ final class LiveState implements AutoCloseable {
             for (int i = 0; i < interactions.size(); i += INTERACTIONS_PER_SNAPSHOT_RECORD) {
                 events.add(new StateEvent.InteractionsRecorded(interactions.subList(i,
                         Math.min(interactions.size(), i + INTERACTIONS_PER_SNAPSHOT_RECORD))));
+            }
+            if (!positions.isEmpty()) {
+                events.add(new StateEvent.FeedBatch(positions, List.of()));
             }
             return state.completeSnapshot(rotation, events);
         } finally {
@@ -381,18 +403,47 @@ final class LiveState implements AutoCloseable {
 
     /** Applies a recovered event; lenient where the bundle changed since it was journaled. */
     private void replay(StateEvent event) {
+        if (event instanceof StateEvent.FeedBatch f) {
+            applyFeedEvents(f);
+        } else {
+            applyLeniently(event, false);
+        }
+    }
+
+    /**
+     * Applies an event that was accepted elsewhere (journaled earlier, or published to a feed):
+     * an added id already present is skipped (the bundle wins), a removal of an absent id is skipped,
+     * interactions are recorded whether or not their items are here yet. Items the model cannot
+     * encode are refused when replaying this service's own journal (the bundle changed under it), and
+     * skipped with a warning when they come from a feed (another producer's mistake must not stop
+     * every replica).
+     */
+    private void applyLeniently(StateEvent event, boolean skipInvalidItems) {
         Catalog c = catalog.get();
         switch (event) {
             case StateEvent.ItemsAdded a -> {
-                List<ItemContent> fresh = a.items().stream().filter(it -> !c.contains(it.id())).toList();
-                if (fresh.isEmpty()) {
-                    return;
+                List<ItemContent> fresh = new ArrayList<>();
+                List<NewItem> asNew = new ArrayList<>();
+                for (ItemContent it : a.items()) {
+                    if (c.contains(it.id()) || fresh.stream().anyMatch(f -> f.id().equals(it.id()))) {
+                        continue;
+                    }
+                    NewItem n = new NewItem(it.id(), it.features(), it.words());
+                    try {
+                        c.model.checkContent(n, asNew.size());
+                    } catch (CatalogException e) {
+                        if (!skipInvalidItems) {
+                            throw e;
+                        }
+                        LOG.log(System.Logger.Level.WARNING, "feed item ''{0}'' skipped: {1}", it.id(), e.getMessage());
+                        continue;
+                    }
+                    fresh.add(it);
+                    asNew.add(n);
                 }
-                List<NewItem> asNew = fresh.stream().map(it -> new NewItem(it.id(), it.features(), it.words())).toList();
-                for (int i = 0; i < asNew.size(); i++) {
-                    c.model.checkContent(asNew.get(i), i);
+                if (!fresh.isEmpty()) {
+                    catalog.set(withAdded(c, fresh, c.model.encodeEach(asNew)));
                 }
-                catalog.set(withAdded(c, fresh, c.model.encodeEach(asNew)));
             }
             case StateEvent.ItemsRemoved r -> {
                 List<String> present = r.ids().stream().filter(c::contains).distinct().toList();
@@ -401,6 +452,40 @@ final class LiveState implements AutoCloseable {
                 }
             }
             case StateEvent.InteractionsRecorded i -> applyInteractions(i.interactions());
+            case StateEvent.FeedBatch f -> throw new IllegalArgumentException("nested feed batch");
+        }
+    }
+
+    private void applyFeedEvents(StateEvent.FeedBatch batch) {
+        for (StateEvent e : batch.events()) {
+            applyLeniently(e, true);
+        }
+        feedPositions.putAll(batch.positions());
+    }
+
+    /**
+     * Applies events consumed from a feed, with the positions after them, as one journaled change
+     * (durable before this returns, when there is a state directory).
+     */
+    void applyFeed(StateEvent.FeedBatch batch) {
+        StateDirectory.Receipt receipt;
+        writes.lock();
+        try {
+            receipt = journal(batch);
+            applyFeedEvents(batch);
+        } finally {
+            writes.unlock();
+        }
+        acknowledge(receipt);
+    }
+
+    /** Where the feed consumer is to go on: topic:partition to the next offset (empty if none yet). */
+    Map<String, Long> feedPositions() {
+        writes.lock();
+        try {
+            return Map.copyOf(feedPositions);
+        } finally {
+            writes.unlock();
         }
     }
 

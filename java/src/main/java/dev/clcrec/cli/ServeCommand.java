@@ -3,6 +3,7 @@ package dev.clcrec.cli;
 import dev.clcrec.api.Recommender;
 import dev.clcrec.api.StateOptions;
 import dev.clcrec.engine.Device;
+import dev.clcrec.feed.KafkaFeed;
 import dev.clcrec.serve.RecommendationServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--snapshot-every", defaultValue = "100000", description = "With --state: write a snapshot and start"
             + " a fresh journal every N journal records (default ${DEFAULT-VALUE}); also POST /v1/admin/snapshot.")
     long snapshotEvery;
+    @Option(names = "--kafka-bootstrap", description = "Run as a replica fed from Kafka (host:port,...): items and"
+            + " interactions are consumed from --items-topic and --interactions-topic (local changes are then refused"
+            + " with 409). With --state the replica resumes at its own position after a restart; without, it reads"
+            + " the topics from the beginning.")
+    String kafkaBootstrap;
+    @Option(names = "--items-topic", defaultValue = "clcrec-items", description = "Item additions and removals (default"
+            + " ${DEFAULT-VALUE}; one partition).")
+    String itemsTopic;
+    @Option(names = "--interactions-topic", defaultValue = "clcrec-interactions", description = "Interactions, keyed by"
+            + " user (default ${DEFAULT-VALUE}).")
+    String interactionsTopic;
+    @Option(names = "--kafka-group", description = "Also commit the replica's positions to this consumer group (for"
+            + " monitoring lag with Kafka's tools).")
+    String kafkaGroup;
     @Option(names = "--drain-seconds", defaultValue = "30", description = "How long SIGTERM waits for requests in flight (default ${DEFAULT-VALUE}).")
     int drainSeconds;
 
@@ -65,6 +80,8 @@ final class ServeCommand implements Callable<Integer> {
             rec.close();
             throw e;
         }
+        KafkaFeed feed = kafkaBootstrap == null ? null : KafkaFeed.start(rec,
+                new KafkaFeed.Options(kafkaBootstrap, itemsTopic, interactionsTopic, kafkaGroup));
         var out = spec.commandLine().getOut();
         out.printf("serving %s (model %s, %d items%s) on http://%s:%d%n", model, rec.modelVersion(), rec.catalogSize(),
                 state == null ? "" : ", state " + state, host, server.port());
@@ -72,6 +89,9 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             boolean clean = server.drain(Duration.ofSeconds(drainSeconds));
+            if (feed != null) {
+                feed.close();
+            }
             rec.close();
             System.out.println(clean ? "drained; bye" : "stopped with requests still in flight");
             System.out.flush();

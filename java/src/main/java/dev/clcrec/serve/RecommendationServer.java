@@ -135,7 +135,7 @@ public final class RecommendationServer implements AutoCloseable {
                 } catch (CatalogException e) {
                     int st = switch (e.kind()) {
                         case UNKNOWN_USER, UNKNOWN_ITEM -> 404;
-                        case DUPLICATE_ITEM -> 409;
+                        case DUPLICATE_ITEM, FOLLOWS_FEED -> 409;
                         case BAD_FEATURES, BAD_ARGUMENT -> 400;
                     };
                     reply = error(st, e.kind().name().toLowerCase(java.util.Locale.ROOT), e.field(), e.getMessage());
