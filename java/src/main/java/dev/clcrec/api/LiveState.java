@@ -126,15 +126,23 @@ final class LiveState implements AutoCloseable {
         return users.size();
     }
 
+    /**
+     * A new user's embedding: the cached one while the model and the positives it was fitted on are
+     * unchanged, else fitted now (and cached unless the user's history moved on meanwhile). So the
+     * embedding always equals a fit on the current state, whatever was read when: a restart serves
+     * the same lists.
+     */
     private float[] vectorFor(Catalog c, UserHistory h) {
-        if (h.vector() != null && h.fittedFor() == c.model) {
+        List<String> positives = FoldIns.positives(c, h);
+        if (positives.isEmpty()) {
+            return null;
+        }
+        if (h.vector() != null && h.fittedFor() == c.model && h.fittedOn().equals(positives)) {
             return h.vector();
         }
-        float[] v = FoldIns.fit(c, UserFoldIn.forModel(c.model.model.config()), h);
-        if (v != null) {
-            // Keep it unless the user's history moved on meanwhile (then the next read fits again).
-            users.computeIfPresent(h.id(), (id, cur) -> cur.items() == h.items() ? cur.withVector(v, c.model) : cur);
-        }
+        float[] v = FoldIns.fit(c, UserFoldIn.forModel(c.model.model.config()), h.id(), positives);
+        users.computeIfPresent(h.id(), (id, cur) -> cur.items() == h.items() ? cur.withVector(v, c.model, positives)
+                : cur);
         return v;
     }
 
