@@ -282,14 +282,8 @@ final class LiveState implements AutoCloseable {
             writes.unlock();
         }
         acknowledge(receipt);
-        // Fit the new users touched now rather than on their next read.
-        Catalog c = catalog.get();
-        for (String user : new HashSet<>(accepted.stream().map(Interaction::user).toList())) {
-            UserHistory h = users.get(user);
-            if (h != null && !c.model.userIndex.containsKey(user)) {
-                vectorFor(c, h);
-            }
-        }
+        // New users touched here are fitted on their next read (lazily, about a millisecond), not on
+        // the write path: writers pay the fsync only.
         return outcomes;
     }
 
