@@ -305,7 +305,7 @@ public final class Recommender implements AutoCloseable {
     /**
      * Encodes the items from their content and makes them recommendable to every user at once, next to
      * the existing items, as cold-start items. All or nothing: a bad item (id already in the catalog or
-     * repeated, missing or extra modality, wrong width, non-finite value) rejects the whole call with a
+     * repeated, outside {@link IdRules}, missing or extra modality, wrong width, non-finite value) rejects the whole call with a
      * {@link CatalogException} naming the field.
      */
     public void addItems(List<NewItem> items) {
@@ -319,10 +319,7 @@ public final class Recommender implements AutoCloseable {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < items.size(); i++) {
                 NewItem it = items.get(i);
-                if (it.id().isBlank()) {
-                    throw new CatalogException(CatalogException.Kind.BAD_ARGUMENT, "id", "items[" + i
-                            + "].id is empty");
-                }
+                IdRules.checkItemId(it.id(), "items[" + i + "].id");
                 if (c.contains(it.id()) || !seen.add(it.id())) {
                     throw new CatalogException(CatalogException.Kind.DUPLICATE_ITEM, "id", "item id '" + it.id()
                             + "' is already in the catalog");

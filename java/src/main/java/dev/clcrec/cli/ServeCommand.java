@@ -2,12 +2,15 @@ package dev.clcrec.cli;
 
 import dev.clcrec.api.Recommender;
 import dev.clcrec.engine.Device;
+import dev.clcrec.serve.AccessControl;
 import dev.clcrec.serve.RecommendationServer;
+import io.helidon.common.tls.Tls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -17,6 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serves a model bundle over HTTP/JSON: GET /v1/users/{id}/recommendations?k=&items=all|warm|cold, "
                 + "POST /v1/items, DELETE /v1/items/{id}, POST /v1/admin/reload, GET /health, GET /metrics.",
+                "Writes (any method but GET/HEAD/OPTIONS) and /v1/admin/* need 'Authorization: Bearer <token>', the "
+                + "token from --token-file or CLCREC_TOKEN (never a flag value); reads are open unless --protect-reads. "
+                + "Reloads load bundles under --bundle-root only. HTTPS with --tls-cert/--tls-key or --tls-keystore.",
                 "SIGTERM stops taking requests, finishes those in flight and exits 0."})
 final class ServeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -34,6 +40,7 @@ final class ServeCommand implements Callable<Integer> {
     int maxBody;
     @Option(names = "--drain-seconds", defaultValue = "30", description = "How long SIGTERM waits for requests in flight (default ${DEFAULT-VALUE}).")
     int drainSeconds;
+    @Mixin ServeSecurityOptions security;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -44,17 +51,27 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--threads must be >= 0, --max-k and --max-body-bytes >= 1, --drain-seconds >= 0");
         }
+        var err = spec.commandLine().getErr();
+        AccessControl access;
+        Tls tls;
+        try { // before the model loads: a misconfigured deploy fails in a second, naming the flag
+            access = security.access(System.getenv(), host, err);
+            tls = security.tls(System.getenv(), err);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         Recommender rec = Recommender.open(model, Device.CPU, threads);
         RecommendationServer server;
         try {
-            server = RecommendationServer.start(rec, new RecommendationServer.Options(host, port, model, maxBody, maxK));
+            server = RecommendationServer.start(rec, new RecommendationServer.Options(host, port, model, maxBody, maxK,
+                    access, security.bundleRoot, tls));
         } catch (RuntimeException e) {
             rec.close();
             throw e;
         }
         var out = spec.commandLine().getOut();
-        out.printf("serving %s (model %s, %d items) on http://%s:%d%n", model, rec.modelVersion(), rec.catalogSize(),
-                host, server.port());
+        out.printf("serving %s (model %s, %d items) on %s://%s:%d%n", model, rec.modelVersion(), rec.catalogSize(),
+                tls == null ? "http" : "https", host, server.port());
         out.flush();
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
