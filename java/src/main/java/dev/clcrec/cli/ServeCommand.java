@@ -57,6 +57,7 @@ final class ServeCommand implements Callable<Integer> {
         try { // before the model loads: a misconfigured deploy fails in a second, naming the flag
             access = security.access(System.getenv(), host, err);
             tls = security.tls(System.getenv(), err);
+            security.checkBundleRoot();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -36,8 +36,8 @@ final class ServeSecurityOptions {
     Path bundleRoot;
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for HTTPS (with --tls-key).")
     Path tlsCert;
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key for HTTPS (PKCS#8, PKCS#1 or EC; "
-            + "encrypted PKCS#8 with --tls-password-file or " + TLS_PASSWORD_ENV + ").")
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key for HTTPS: PKCS#8 (RSA or EC; "
+            + "encrypted with --tls-password-file or " + TLS_PASSWORD_ENV + ") or PKCS#1 RSA.")
     Path tlsKey;
     @Option(names = "--tls-keystore", paramLabel = "FILE", description = "PKCS#12 keystore with the one key and "
             + "certificate chain for HTTPS; its password from --tls-password-file or " + TLS_PASSWORD_ENV + ".")
@@ -92,6 +92,13 @@ final class ServeSecurityOptions {
             return AccessControl.bearerToken(token, protectReads);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage());
+        }
+    }
+
+    /** Refuses a --bundle-root that is not an existing folder (the server checks the rest: links, the file system root). */
+    void checkBundleRoot() {
+        if (bundleRoot != null && !java.nio.file.Files.isDirectory(bundleRoot)) {
+            throw new IllegalArgumentException("--bundle-root " + bundleRoot + " is not an existing folder");
         }
     }
 

@@ -163,7 +163,12 @@ public final class AccessControl {
             res.status(Status.create(outcome));
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             try {
-                res.send(json.writeValueAsBytes(ApiError.body(outcome, code, "authorization", message)));
+                byte[] body = json.writeValueAsBytes(ApiError.body(outcome, code, "authorization", message));
+                if (req.prologue().method().equals(Method.HEAD)) {
+                    res.send(); // a HEAD answer has headers only
+                } else {
+                    res.send(body);
+                }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             } finally {

@@ -24,8 +24,10 @@ public final class ServerTls {
     private ServerTls() {}
 
     /**
-     * From a PEM certificate chain (server certificate first, then intermediates) and a PEM private key
-     * (PKCS#8, PKCS#1 RSA or SEC1 EC; encrypted PKCS#8 when {@code keyPassword} is not null).
+     * From a PEM certificate chain (server certificate first, then intermediates) and a PEM private key:
+     * PKCS#8 ({@code BEGIN PRIVATE KEY}, RSA or EC; {@code BEGIN ENCRYPTED PRIVATE KEY} when
+     * {@code keyPassword} is not null) or PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}). Helidon's reader has
+     * no SEC1 ({@code BEGIN EC PRIVATE KEY}): convert it with {@code openssl pkcs8 -topk8 -nocrypt}.
      */
     public static Tls fromPem(Path certChain, Path key, char[] keyPassword) {
         readable(certChain, "certificate");
@@ -42,8 +44,8 @@ public final class ServerTls {
                     "TLS private key " + key + " holds no private key"));
         } catch (RuntimeException e) {
             throw rethrow("TLS private key " + key, e, keyPassword != null
-                    ? " (a PEM private key, PKCS#8, PKCS#1 or EC; is the password right?)" : " (a PEM private key: "
-                    + "PKCS#8, PKCS#1 or EC; an encrypted key needs its password)");
+                    ? " (PEM PKCS#8 or PKCS#1 RSA expected; is the password right?)"
+                    : " (PEM PKCS#8 or PKCS#1 RSA expected; an encrypted key needs its password)");
         }
         List<X509Certificate> chain;
         try {

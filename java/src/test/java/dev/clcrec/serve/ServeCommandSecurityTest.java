@@ -111,6 +111,9 @@ class ServeCommandSecurityTest {
         Path good = secret("good", TOKEN + "\n", "r--------");
         assertRefused(serve("--model", "m", "--token-file", good.toString(), "--allow-unauthenticated"),
                 "--allow-unauthenticated contradicts");
+        Path noRoot = dir.resolve("no-such-root");
+        assertRefused(serve("--model", "m", "--token-file", good.toString(), "--bundle-root", noRoot.toString()),
+                "--bundle-root " + noRoot, "not an existing folder");
     }
 
     @Test
@@ -174,7 +177,9 @@ class ServeCommandSecurityTest {
             }
             assertTrue(port > 0, "server did not start:\n" + log);
             // What `ps` shows: file names, never the token or the keystore password.
-            String shown = String.join(" ", p.info().arguments().orElse(new String[0]));
+            Path cmdline = Path.of("/proc", Long.toString(p.pid()), "cmdline"); // what ps reads
+            String shown = Files.exists(cmdline) ? Files.readString(cmdline).replace('\0', ' ')
+                    : p.info().commandLine().orElse("");
             assertTrue(shown.contains("--token-file"), shown);
             assertFalse(shown.contains(TOKEN) || shown.contains(certs.password()), shown);
 

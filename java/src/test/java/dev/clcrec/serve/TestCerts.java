@@ -46,6 +46,27 @@ record TestCerts(Path keystore, String password, Path passwordFile, Path certPem
         return new TestCerts(ks, password, passwordFile, certPem, keyPem, cert);
     }
 
+    /**
+     * The private key again, as encrypted PKCS#8 PEM under {@code password}. PBES1 (PKCS#12's
+     * SHA-1/3DES), the scheme the JDK can both write as an EncryptedPrivateKeyInfo and read back.
+     */
+    Path encryptedKeyPem(String password) throws Exception {
+        KeyStore store = KeyStore.getInstance(keystore.toFile(), this.password.toCharArray());
+        PrivateKey key = (PrivateKey) store.getKey(store.aliases().nextElement(), this.password.toCharArray());
+        String alg = "PBEWithSHA1AndDESede";
+        byte[] salt = new byte[16];
+        new java.security.SecureRandom().nextBytes(salt);
+        javax.crypto.SecretKey pbe = javax.crypto.SecretKeyFactory.getInstance(alg)
+                .generateSecret(new javax.crypto.spec.PBEKeySpec(password.toCharArray()));
+        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance(alg);
+        cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, pbe, new javax.crypto.spec.PBEParameterSpec(salt, 10_000));
+        byte[] encrypted = cipher.doFinal(key.getEncoded());
+        byte[] der = new javax.crypto.EncryptedPrivateKeyInfo(cipher.getParameters(), encrypted).getEncoded();
+        Path f = keyPem.resolveSibling(keyPem.getFileName() + ".enc.pem");
+        Files.writeString(f, pem("ENCRYPTED PRIVATE KEY", der));
+        return f;
+    }
+
     private static String pem(String type, byte[] der) {
         String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
