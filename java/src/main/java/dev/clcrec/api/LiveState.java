@@ -209,9 +209,7 @@ final class LiveState implements AutoCloseable {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < items.size(); i++) {
                 NewItem it = items.get(i);
-                if (it.id().isBlank()) {
-                    throw new CatalogException(CatalogException.Kind.BAD_ARGUMENT, "id", "items[" + i + "].id is empty");
-                }
+                IdRules.checkItemId(it.id(), "items[" + i + "].id");
                 if (c.contains(it.id()) || !seen.add(it.id())) {
                     throw new CatalogException(CatalogException.Kind.DUPLICATE_ITEM, "id", "item id '" + it.id()
                             + "' is already in the catalog");
@@ -253,10 +251,7 @@ final class LiveState implements AutoCloseable {
         refuseIfReplica("interactions");
         for (int i = 0; i < interactions.size(); i++) {
             Interaction x = interactions.get(i);
-            if (x.user().isBlank()) {
-                throw new CatalogException(CatalogException.Kind.BAD_ARGUMENT, "interactions[" + i + "].user",
-                        "interactions[" + i + "].user is empty");
-            }
+            IdRules.checkUserId(x.user(), "interactions[" + i + "].user");
         }
         List<InteractionOutcome> outcomes = new ArrayList<>(interactions.size());
         List<Interaction> accepted = new ArrayList<>();

@@ -417,9 +417,9 @@ public final class Recommender implements AutoCloseable {
 
     /**
      * Encodes the items from their content and makes them recommendable to every user at once, next to
-     * the existing items, as cold-start items. All or nothing: a bad item (id already in the catalog or
-     * repeated, missing or extra modality, wrong width, non-finite value) rejects the whole call with a
-     * {@link CatalogException} naming the field.
+     * the existing items, as cold-start items. All or nothing: a bad item (id already in the catalog,
+     * repeated or outside {@link IdRules}, missing or extra modality, wrong width, non-finite value)
+     * rejects the whole call with a {@link CatalogException} naming the field.
      */
     public void addItems(List<NewItem> items) {
         Objects.requireNonNull(items, "items");

@@ -2,6 +2,7 @@ package dev.clcrec.feed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clcrec.api.IdRules;
 import dev.clcrec.state.Interaction;
 import dev.clcrec.state.ItemContent;
 import dev.clcrec.state.StateEvent;
@@ -28,7 +29,7 @@ final class FeedRecords {
     static StateEvent item(byte[] value) {
         JsonNode n = parse(value);
         String op = text(n, "op");
-        String id = text(n, "id");
+        String id = id(n, "id");
         return switch (op) {
             case "add" -> new StateEvent.ItemsAdded(List.of(new ItemContent(id, features(n), words(n))));
             case "remove" -> new StateEvent.ItemsRemoved(List.of(id));
@@ -42,7 +43,7 @@ final class FeedRecords {
         if (t == null || !t.isIntegralNumber() || !t.canConvertToLong()) {
             throw new IllegalArgumentException("timestamp: an integer is required");
         }
-        return new Interaction(text(n, "user"), text(n, "item"), t.longValue());
+        return new Interaction(id(n, "user"), text(n, "item"), t.longValue());
     }
 
     private static JsonNode parse(byte[] value) {
@@ -66,6 +67,16 @@ final class FeedRecords {
             throw new IllegalArgumentException(field + ": a non-empty string is required");
         }
         return v.asText();
+    }
+
+    /** An id that can be added, read and deleted (see {@link IdRules}). */
+    private static String id(JsonNode n, String field) {
+        String id = text(n, field);
+        if (!IdRules.isValid(id)) {
+            throw new IllegalArgumentException(field + ": '" + id + "' breaks the id rules (1-" + IdRules.MAX_LENGTH
+                    + " characters of A-Z a-z 0-9 . _ ~ : @ -, starting with a letter or digit)");
+        }
+        return id;
     }
 
     private static Map<String, float[]> features(JsonNode n) {

@@ -93,7 +93,7 @@ class KafkaReplicasTest {
                     // Local writes would make the replicas diverge: refused.
                     HttpResponse<String> local = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                                     + ra.port + "/v1/interactions")).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"interactions\": [{\"user\": \"u1\", \"item\":"
+                            .header("Authorization", "Bearer " + ServerProcess.TOKEN).POST(HttpRequest.BodyPublishers.ofString("{\"interactions\": [{\"user\": \"u1\", \"item\":"
                                     + " \"item-1\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
                     assertEquals(409, local.statusCode(), local.body());
                     for (int i = 0; i < 60; i++) {

@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
 
 /** {@code clcrec serve} as a real child process on a free port, for tests that kill and restart it. */
 public final class ServerProcess implements AutoCloseable {
+    /** The bearer token every server started here requires for writes (given in CLCREC_TOKEN, as in production). */
+    public static final String TOKEN = "test-token-0123456789abcdef";
+
     private static final Pattern SERVING = Pattern.compile("^serving .* on https?://127\\.0\\.0\\.1:(\\d+)$");
 
     public final Process process;
@@ -33,7 +36,9 @@ public final class ServerProcess implements AutoCloseable {
         }
         cmd.addAll(List.of("dev.clcrec.cli.Main", "serve", "--port", "0"));
         cmd.addAll(serveArgs);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("CLCREC_TOKEN", TOKEN);
+        Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder log = new StringBuilder();
         int port = -1;
