@@ -47,7 +47,7 @@ struct LossValues {
 // Gradient of LossValues::total. The id table's part is sparse: one gradient row per touched
 // row (repeats allowed; they add up), to be scattered into a dense buffer or applied row-wise.
 struct LossGradients {
-  torch::Tensor table_rows;  // K touched rows: on the CPU the B users, then each distinct item once
+  torch::Tensor table_rows;  // K touched rows: with the CPU kernels the B users, then each distinct item once
   torch::Tensor table_grad;  // K x d
   torch::Tensor encoded;     // D x d, gradient with respect to LossBatch::encoded
 };
