@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CPU kernels and the device-generic path (the code a CUDA model runs) compute the same steps: a model
- * on each, from the same state, takes the same random batch on two threads, at a size where every CPU
- * kernel takes its parallel branch (the encoder's products split over the threads, the group rows in
- * parallel over groups), with dense and with sparse updates; then both rank the same users.
+ * on each, from the same state, takes the same random batch on two threads, at a size where the CPU
+ * kernels run in parallel (the encoder's products split over the threads, the group rows over groups,
+ * Adam over the id table), with dense and with sparse updates; then both rank the same users.
  *
  * <p>Before each step the generic model is loaded from a checkpoint of the CPU model (parameters and
  * Adam's moments), so each step is compared on its own: a difference carried over would otherwise grow
