@@ -2,6 +2,7 @@ package dev.clcrec.cli;
 
 import dev.clcrec.api.Recommender;
 import dev.clcrec.data.Dataset;
+import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.eval.ContentBaseline;
 import dev.clcrec.eval.ItemKnnBaseline;
@@ -62,9 +63,9 @@ final class TrainReport {
                                      Path outDir, String prefix, String jsonName, Map<String, Object> settings,
                                      boolean baselines, DataParallel parallel) throws InterruptedException {
         int k = config.options().selectionK();
-        out.printf("dataset %s: %d users, %d items (%d warm, %d cold), %d training pairs%n", data.name(),
+        out.printf("dataset %s: %d users, %d items (%d warm, %d cold), %d training pairs; device %s%n", data.name(),
                 data.numUser(), data.numItem(), data.numWarmItem(), data.numItem() - data.numWarmItem(),
-                data.train().size());
+                data.train().size(), ClcrecModel.deviceFor(config.model()));
         out.flush();
         ConsoleProgress progress = new ConsoleProgress(out, System.console() != null, data.train().size(), k);
         if (parallel.distributed()) {
