@@ -11,7 +11,7 @@
 #   4. FoldInBenchmark evaluate: the held-out users' test Recall/NDCG@10,20 (all, warm, cold) from A
 #      and, after recording their training interactions, from B-S (in-process), fold-in timings, then
 #      the same users again through `clcrec serve --model B-S/bundle --state DIR` over HTTP (the lists
-#      must equal the in-process ones).
+#      must equal the in-process ones); finally the held-out users of all seeds pooled.
 #   scripts/bench-foldin.sh [WORK_DIR] [SEEDS] [EPOCHS]   (default /work/scratch/foldin, "1", 20)
 # Build first: mvn -B package -DskipTests. Steps whose output exists are skipped (delete to redo).
 set -euo pipefail
@@ -66,3 +66,6 @@ for s in $seeds; do
   kill -TERM $pid
   wait $pid || true
 done
+reports=()
+for s in $seeds; do reports+=("$work/foldin-$s.json"); done
+"${bench[@]}" pool "${reports[@]}"

@@ -58,6 +58,9 @@ import java.util.Random;
  *       (a {@code clcrec serve --model BUNDLE_B --state DIR}), does the same over HTTP
  *       ({@code POST /v1/interactions}, {@code GET /v1/users/{id}/recommendations}) and checks the
  *       lists equal the in-process ones.
+ *   pool JSON...
+ *       the held-out users of several evaluate runs (several seeds) pooled: means, ratios and
+ *       bootstrap intervals over all of them
  * </pre>
  * Metrics are the evaluator's (MetricAccumulator): full-catalog ranking (restricted to warm or cold
  * items for those settings) with the user's training items excluded, users without held-out items in
@@ -75,8 +78,9 @@ public final class FoldInBenchmark {
                     Double.parseDouble(args[4]));
             case "evaluate" -> evaluate(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), Path.of(args[4]),
                     Path.of(args[5]), Path.of(args[6]), args.length > 7 ? args[7] : null);
+            case "pool" -> pool(Arrays.stream(args, 1, args.length).map(Path::of).toList());
             default -> throw new IllegalArgumentException("usage: split DATA OUT SEED FRACTION | evaluate DATA "
-                    + "HELD_OUT_USERS BUNDLE_A BUNDLE_B RATINGS_CSV OUT_JSON [URL]");
+                    + "HELD_OUT_USERS BUNDLE_A BUNDLE_B RATINGS_CSV OUT_JSON [URL] | pool JSON...");
         }
     }
 
@@ -273,6 +277,16 @@ public final class FoldInBenchmark {
                     m.put("ndcg_ratio", mb.ndcg() / ma.ndcg());
                     m.put("ndcg_ratio_ci_low", ciN[0]);
                     m.put("ndcg_ratio_ci_high", ciN[1]);
+                    String[] names = {"recall_a", "recall_b", "ndcg_a", "ndcg_b"};
+                    ObjectNode pu = m.putObject("per_user");
+                    for (int v = 0; v < names.length; v++) {
+                        ArrayNode arr = pu.putArray(names[v]);
+                        for (int i = 0; i < dense.length; i++) {
+                            if (counted[i]) {
+                                arr.add(perUser[v][i]);
+                            }
+                        }
+                    }
                     System.out.printf(Locale.ROOT, "%-6s R@%-2d %5d  %.4f            %.4f            %.3f [%.3f, %.3f]%n",
                             s.name().toLowerCase(Locale.ROOT), k, accA.users(), ma.recall(), mb.recall(),
                             mb.recall() / ma.recall(), ciR[0], ciR[1]);
@@ -299,6 +313,40 @@ public final class FoldInBenchmark {
             heldOut.forEach(users::add);
             json.writerWithDefaultPrettyPrinter().writeValue(outJson.toFile(), report);
             System.out.println("wrote " + outJson);
+        }
+    }
+
+    private static void pool(List<Path> reports) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> nodes = new ArrayList<>();
+        for (Path p : reports) {
+            nodes.add(json.readTree(p.toFile()));
+        }
+        System.out.printf(Locale.ROOT, "pooled over %d runs (%s)%n", nodes.size(), reports);
+        System.out.printf(Locale.ROOT, "%-6s %-4s %5s  %-17s %-17s %s%n", "items", "K", "users", "A (in training)",
+                "B (folded in)", "ratio B/A [95% bootstrap]");
+        for (Setting s : Setting.values()) {
+            for (int k : KS) {
+                String key = s.name().toLowerCase(Locale.ROOT) + "@" + k;
+                for (String metric : new String[] {"recall", "ndcg"}) {
+                    List<Double> a = new ArrayList<>();
+                    List<Double> b = new ArrayList<>();
+                    for (JsonNode n : nodes) {
+                        n.path("metrics").path(key).path("per_user").path(metric + "_a").forEach(x -> a.add(x.asDouble()));
+                        n.path("metrics").path(key).path("per_user").path(metric + "_b").forEach(x -> b.add(x.asDouble()));
+                    }
+                    double[] av = a.stream().mapToDouble(Double::doubleValue).toArray();
+                    double[] bv = b.stream().mapToDouble(Double::doubleValue).toArray();
+                    boolean[] all = new boolean[av.length];
+                    Arrays.fill(all, true);
+                    double ma = Arrays.stream(av).average().orElse(Double.NaN);
+                    double mb = Arrays.stream(bv).average().orElse(Double.NaN);
+                    double[] ci = bootstrapRatio(av, bv, all);
+                    System.out.printf(Locale.ROOT, "%-6s %s@%-2d %5d  %.4f            %.4f            %.3f [%.3f, %.3f]%n",
+                            s.name().toLowerCase(Locale.ROOT), metric.equals("recall") ? "R" : "N", k, av.length, ma,
+                            mb, mb / ma, ci[0], ci[1]);
+                }
+            }
         }
     }
 
