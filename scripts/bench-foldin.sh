@@ -53,6 +53,9 @@ done
 wait
 
 port=18093
+# The server's write token, in the environment only (never a flag); the harness sends it with the POSTs.
+CLCREC_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export CLCREC_TOKEN
 for s in $seeds; do
   state="$work/state-$s"
   rm -rf "$state"

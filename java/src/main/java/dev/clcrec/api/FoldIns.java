@@ -27,13 +27,25 @@ final class FoldIns {
 
     private FoldIns() {}
 
-    /** The fitted embedding, or null when none of the user's items is in the catalog. */
-    static float[] fit(Catalog c, UserFoldIn settings, UserHistory h) {
+    /** The user's items a fit uses now: the most recent distinct ones in the catalog, newest first. */
+    static List<String> positives(Catalog c, UserHistory h) {
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        for (int i = h.items().size() - 1; i >= 0 && out.size() < MAX_POSITIVES; i--) {
+            String id = h.items().get(i);
+            if (!out.contains(id) && c.contains(id)) {
+                out.add(id);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The embedding fitted on {@code positives} (from {@link #positives}), or null when there are none. */
+    static float[] fit(Catalog c, UserFoldIn settings, String userId, List<String> positives) {
         ServingModel m = c.model;
         int d = m.dimE;
         LinkedHashSet<Integer> positiveRows = new LinkedHashSet<>();
-        for (int i = h.items().size() - 1; i >= 0 && positiveRows.size() < MAX_POSITIVES; i--) {
-            int row = c.rowOf(h.items().get(i));
+        for (String id : positives) {
+            int row = c.rowOf(id);
             if (row >= 0) {
                 positiveRows.add(row);
             }
@@ -48,7 +60,7 @@ final class FoldIns {
         List<Integer> negatives = new ArrayList<>();
         int available = m.numItem - (int) positiveDense.stream().filter(x -> x < m.numItem).count();
         int wanted = Math.min(NEGATIVES, available);
-        SplittableRandom random = new SplittableRandom(seed(h.id()));
+        SplittableRandom random = new SplittableRandom(seed(userId));
         Set<Integer> drawn = new HashSet<>();
         while (negatives.size() < wanted) {
             int item = random.nextInt(m.numItem);

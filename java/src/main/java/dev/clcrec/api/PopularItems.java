@@ -52,33 +52,43 @@ final class PopularItems {
         return changes;
     }
 
+    /**
+     * Counts every live row and keeps the top {@code keep}. Rows follow dense ids (model items in order,
+     * then added items in the order they came; compaction keeps the order), so sorting one primitive
+     * key per row, (count descending, row ascending), is the (count, dense id) order.
+     */
     private Ranking compute(Catalog c, int keep, long now) {
         long seen;
         int[] counts = new int[c.size];
         synchronized (this) {
             seen = changes;
-            for (int row = 0; row < c.size; row++) {
-                int dense = c.dense(row);
-                int n = dense < modelCounts.length && c.store.rowOfModelItem[dense] == row ? modelCounts[dense] : 0;
-                counts[row] = n + recorded.getOrDefault(c.id(row), 0);
+            for (int i = 0; i < modelCounts.length; i++) {
+                int row = c.store.rowOfModelItem[i];
+                if (row >= 0 && row < c.size) {
+                    counts[row] = modelCounts[i];
+                }
             }
+            recorded.forEach((id, n) -> {
+                int row = c.rowOf(id);
+                if (row >= 0) {
+                    counts[row] += n;
+                }
+            });
         }
-        Integer[] rows = new Integer[c.size];
+        long[] keys = new long[c.size];
         int m = 0;
         for (int row = 0; row < c.size; row++) {
             if (c.alive(row)) {
-                rows[m++] = row;
+                keys[m++] = ((long) (Integer.MAX_VALUE - counts[row]) << 32) | row;
             }
         }
-        Integer[] live = Arrays.copyOf(rows, m);
-        Arrays.sort(live, (a, b) -> counts[a] != counts[b] ? Integer.compare(counts[b], counts[a])
-                : Integer.compare(c.dense(a), c.dense(b)));
-        int n = Math.min(keep, live.length);
+        Arrays.sort(keys, 0, m);
+        int n = Math.min(keep, m);
         int[] top = new int[n];
         int[] topCounts = new int[n];
         for (int i = 0; i < n; i++) {
-            top[i] = live[i];
-            topCounts[i] = counts[live[i]];
+            top[i] = (int) keys[i];
+            topCounts[i] = counts[top[i]];
         }
         return new Ranking(c, seen, now, top, topCounts);
     }

@@ -37,6 +37,12 @@ final class ServerMetrics {
                 .labelNames("version").callback(cb -> cb.call(1, rec.modelVersion())).register(registry);
         GaugeWithCallback.builder().name("clcrec_users").help("Users the model knows")
                 .callback(cb -> cb.call(rec.numUsers())).register(registry);
+        GaugeWithCallback.builder().name("clcrec_users_with_recorded_interactions")
+                .help("Users with interactions recorded while serving (model users and new, folded-in users)")
+                .callback(cb -> cb.call(rec.usersWithRecordedInteractions())).register(registry);
+        GaugeWithCallback.builder().name("clcrec_journal_records_since_snapshot")
+                .help("State journal records written since the last snapshot (0 without --state)")
+                .callback(cb -> cb.call(rec.journalRecordsSinceSnapshot())).register(registry);
     }
 
     /**

@@ -40,6 +40,23 @@ class ExportCommandTest {
                 assertEquals(loaded.recommend(user, 10, ItemFilter.ALL), served.recommend(user, 10, ItemFilter.ALL));
             }
         }
+        // recommend reads the bundle alone, and prints what the checkpoint over its dataset gives.
+        Path bundle = dir.resolve("exported").resolve("bundle");
+        StringWriter fromBundle = new StringWriter();
+        StringWriter fromCheckpoint = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"recommend", "--model", bundle.toString(), "--user", "u3,u7,nobody",
+                "-k", "5", "--no-cuda"}, new PrintWriter(fromBundle), new PrintWriter(new StringWriter())));
+        assertEquals(0, Main.run(new String[] {"recommend", "--model", ckpt.toString(), "--data_path", dataDir.toString(),
+                "--user", "u3,u7", "-k", "5", "--no-cuda"}, new PrintWriter(fromCheckpoint),
+                new PrintWriter(new StringWriter())));
+        assertTrue(fromBundle.toString().startsWith(fromCheckpoint.toString()), fromBundle + "\n---\n" + fromCheckpoint);
+        assertEquals(1 + 15, fromBundle.toString().strip().lines().count(), fromBundle.toString());
+        assertTrue(fromBundle.toString().contains("nobody\t1\t") && fromBundle.toString().contains("\tpopular"),
+                fromBundle.toString());
+        StringWriter noData = new StringWriter();
+        assertEquals(2, Main.run(new String[] {"recommend", "--model", ckpt.toString(), "--user", "u3"},
+                new PrintWriter(new StringWriter()), new PrintWriter(noData)));
+        assertTrue(noData.toString().contains("--data_path"), noData.toString());
         // A missing checkpoint is a clear error, not a stack trace.
         StringWriter err2 = new StringWriter();
         assertNotEquals(0, Main.run(new String[] {"export", "--PATH_weight_load", dir.resolve("nope.ckpt").toString(),
