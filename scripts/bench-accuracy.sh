@@ -12,8 +12,9 @@
 # evaluates the content-kNN, content-profile and random baselines (`evaluate --baselines`, which do
 # not depend on the seed) and writes OUT/table.md: test Recall and NDCG @10/@20, all/warm/cold,
 # mean ± sample std over the seeds. Test metrics are only reported, never used to choose.
-#   scripts/bench-accuracy.sh OUT_DIR [MAX_EPOCHS [DATASETS]]
-#     MAX_EPOCHS: most epochs per training (default 60); DATASETS: "bundled dslabs" (default both)
+#   [CONFIGS="defaults paper reference id-only"] scripts/bench-accuracy.sh OUT_DIR [MAX_EPOCHS [DATASETS]]
+#     MAX_EPOCHS: most epochs per training (default 60); DATASETS: "bundled dslabs" (default both);
+#     CONFIGS: the configurations to train (default all four); finished ones are not trained again.
 # Logs: OUT_DIR/<dataset>/<config>.log. Needs a built project (scripts/setup.sh).
 set -euo pipefail
 out=${1:?usage: bench-accuracy.sh OUT_DIR [MAX_EPOCHS [DATASETS]]}
@@ -40,11 +41,16 @@ for name in $datasets; do
     echo "$name/$cfg: $(date -u +%H:%M:%S) start"
     "$clcrec" train "${common[@]}" "$@" --out "$dir/$cfg" > "$dir/$cfg.log" 2>&1
   }
-  run defaults
-  run paper "${paper[@]}"
-  run reference --reference-defaults
-  run id-only --lr_lambda 0 --num_sample 0 --select-on val:warm:recall@10
-  if [ ! -f "$dir/baselines.txt" ]; then
+  for cfg in ${CONFIGS:-defaults paper reference id-only}; do
+    case "$cfg" in
+      defaults) run defaults ;;
+      paper) run paper "${paper[@]}" ;;
+      reference) run reference --reference-defaults ;;
+      id-only) run id-only --lr_lambda 0 --num_sample 0 --select-on val:warm:recall@10 ;;
+      *) echo "unknown configuration '$cfg' (use defaults, paper, reference, id-only)" >&2; exit 2 ;;
+    esac
+  done
+  if [ ! -f "$dir/baselines.txt" ] && [ -f "$dir/defaults/run-seed1/best.ckpt" ]; then
     "$clcrec" evaluate --data_path "$data" --model "$dir/defaults/run-seed1/best.ckpt" --threads 1 --ks 10,20 \
       --baselines > "$dir/baselines.txt"
   fi

@@ -157,6 +157,12 @@ final class TrainCommand implements Callable<Integer> {
                         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                                 "--runs > 1 cannot be combined with data-parallel training (--nproc/--world-size)");
                     }
+                    if (baselines) {
+                        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--baselines compares "
+                                + "one run with the baselines; with --runs > 1 train the id-only baseline as its own "
+                                + "--runs (--lr_lambda 0 --num_sample 0 --select-on val:warm:...) and the content "
+                                + "ones with evaluate --baselines (scripts/bench-accuracy.sh does both)");
+                    }
                     if (distributed.replayRanks > 1 || distributed.sparseUpdates) {
                         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs > 1 trains "
                                 + "ordinary single-process runs; it cannot be combined with --replay-ranks or "

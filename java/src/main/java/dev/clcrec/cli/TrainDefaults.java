@@ -18,8 +18,8 @@ final class TrainDefaults {
     private TrainDefaults() {}
 
     static final String LR_LAMBDA = "0.5";
-    static final String TEMP_VALUE = "2";
-    static final String L_R = "0.001";
+    static final String TEMP_VALUE = "0.5";
+    static final String L_R = "0.003";
     static final String REG_WEIGHT = "0.1";
     static final String NUM_NEG = "128";
     static final String NUM_SAMPLE = "0.5";
