@@ -60,7 +60,8 @@ def main():
             if not rs:
                 continue
             for s in SETTINGS:
-                if ("TEST", s) not in rs[0][1]:
+                # id-only has no content: its cold items are ranked by an untrained encoder
+                if ("TEST", s) not in rs[0][1] or (cfg == "id-only" and s != "WARM"):
                     continue
                 cells = [cell([r[1][("TEST", s)][str(k)][m] for r in rs]) for m, k in COLUMNS]
                 epochs = ", ".join(str(r[0]) for r in rs)
