@@ -13,7 +13,8 @@
 # not depend on the seed) and writes OUT/table.md: test Recall and NDCG @10/@20, all/warm/cold,
 # mean ± sample std over the seeds. Test metrics are only reported, never used to choose.
 #   [CONFIGS="defaults paper reference id-only"] scripts/bench-accuracy.sh OUT_DIR [MAX_EPOCHS [DATASETS]]
-#     MAX_EPOCHS: most epochs per training (default 60); DATASETS: "bundled dslabs" (default both);
+#     MAX_EPOCHS: most epochs per training (default 60); DATASETS: "bundled dslabs" (default both;
+#     "citeulike" adds CiteULike-t, prepared from the raw files in $CITEULIKE_DIR, kept out of the repository);
 #     CONFIGS: the configurations to train (default all four); finished ones are not trained again.
 # Logs: OUT_DIR/<dataset>/<config>.log. Needs a built project (scripts/setup.sh).
 set -euo pipefail
@@ -30,7 +31,12 @@ for name in $datasets; do
     dslabs)
       data="$out/dslabs-data/prepared"
       [ -d "$data" ] || "$root/scripts/dslabs-movielens.sh" "$out/dslabs-data" > "$out/dslabs-prepare.log" 2>&1 ;;
-    *) echo "unknown dataset '$name' (use bundled, dslabs)" >&2; exit 2 ;;
+    citeulike)
+      # the raw files of github.com/js05212/citeulike-t (users.dat, mult.dat, vocabulary.dat, tag-item.dat)
+      raw=${CITEULIKE_DIR:?set CITEULIKE_DIR to the folder of citeulike-t: users.dat, mult.dat, vocabulary.dat, tag-item.dat}
+      data="$out/citeulike-data"
+      [ -d "$data" ] || "$clcrec" prepare "$raw" -o "$data" --name citeulike-t > "$out/citeulike-prepare.log" 2>&1 ;;
+    *) echo "unknown dataset '$name' (use bundled, dslabs, citeulike)" >&2; exit 2 ;;
   esac
   dir="$out/$name"
   mkdir -p "$dir"
