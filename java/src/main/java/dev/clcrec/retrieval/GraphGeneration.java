@@ -19,19 +19,19 @@ final class GraphGeneration {
     final int[] ordToRow;
     /** The first row not considered when this generation was built. */
     final int coveredEnd;
-    /** Nodes pruned (removed rows) by the incremental merges since the graph was last built from scratch. */
-    final int prunedSinceBuild;
-    /** The index's count of removed rows when this generation was started (what {@code mergeDue} compares with). */
-    final int removedCountAtBuild;
+    /** Nodes whose rows were already removed when this generation was built. */
+    final int removedNodes;
+    /** The index's count of graph-row removals read before this generation was built (see {@code mergeDue}). */
+    final int removalsBase;
     final Scores scores;
 
-    GraphGeneration(OnHeapHnswGraph graph, int[] ordToRow, int coveredEnd, int prunedSinceBuild,
-                    int removedCountAtBuild, Scores scores) {
+    GraphGeneration(OnHeapHnswGraph graph, int[] ordToRow, int coveredEnd, int removedNodes, int removalsBase,
+                    Scores scores) {
         this.graph = graph;
         this.ordToRow = ordToRow;
         this.coveredEnd = coveredEnd;
-        this.prunedSinceBuild = prunedSinceBuild;
-        this.removedCountAtBuild = removedCountAtBuild;
+        this.removedNodes = removedNodes;
+        this.removalsBase = removalsBase;
         this.scores = scores;
     }
 

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
@@ -31,9 +32,9 @@ import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
  * the tail reaches {@link HnswConfig#tailLimit()} rows, {@link #merge} builds the next graph beside the
  * published one, starting from a copy of it (Lucene's {@code InitializedHnswGraphBuilder}, the way Lucene
  * merges segments) and inserting only the tail rows, and publishes it with one volatile write. Removed
- * rows are dropped from the copy as it is made (Lucene prunes them and repairs the links); once more than
- * {@link HnswConfig#rebuildRemovedFraction()} of the graph has been pruned that way, the merge builds the
- * graph from the live rows instead ({@link #rebuild} does so on demand).
+ * rows stay in the graph as tombstones (walked through, never returned); once they are
+ * {@link HnswConfig#rebuildRemovedFraction()} of its nodes, the merge builds the graph from the live rows
+ * instead (compaction; {@link #rebuild} does so on demand).
  *
  * <p><b>Search.</b> The graph is searched for {@code max(k, efSearch)} candidates with the caller's filter
  * and the tombstones applied during the search (Lucene's accept bits: rejected nodes are still walked
@@ -61,6 +62,8 @@ public final class HnswIndex {
     private final ReentrantLock mergeLock = new ReentrantLock();
     private final Executor maintenance;
     private final AtomicBoolean mergeQueued = new AtomicBoolean();
+    /** Removals of rows that were graph nodes when removed: with the generation's counts, what makes a compaction due. */
+    private final AtomicInteger graphRemovals = new AtomicInteger();
     private volatile GraphGeneration generation;
     private volatile RuntimeException lastMergeFailure;
 
@@ -186,6 +189,9 @@ public final class HnswIndex {
                 throw new IllegalArgumentException("row " + row + " is not in the index (" + vectors.size() + " rows)");
             }
             changed = removed.remove(row);
+            if (changed && row < generation.coveredEnd) {
+                graphRemovals.incrementAndGet();
+            }
         }
         maybeScheduleMerge();
         return changed;
@@ -314,23 +320,24 @@ public final class HnswIndex {
 
     /**
      * True when a {@link #merge} is worth running: the tail has reached {@link HnswConfig#tailLimit()}
-     * rows, or rows removed since the graph was built reach {@link HnswConfig#rebuildRemovedFraction()}
-     * of it.
+     * rows, or the rows removed since the graph was built reach {@link HnswConfig#rebuildRemovedFraction()}
+     * of its nodes (then the merge compacts).
      */
     public boolean mergeDue() {
         GraphGeneration g = generation;
         int tail = vectors.size() - g.coveredEnd;
-        int removedSince = removed.count() - g.removedCountAtBuild;
+        // may count a removal twice when it raced with the build (never misses one): at worst an early
+        // merge, which counts the removed nodes exactly before it decides to compact
+        int removedNodes = g.removedNodes + graphRemovals.get() - g.removalsBase;
         return (tail > 0 && tail >= config.tailLimit())
-                || (removedSince > 0 && removedSince >= config.rebuildRemovedFraction() * Math.max(1, g.size()));
+                || (removedNodes > 0 && removedNodes >= config.rebuildRemovedFraction() * Math.max(1, g.size()));
     }
 
     /**
-     * Builds the next graph from the published one plus the tail, without the removed rows, and publishes
-     * it; blocks the calling thread for the build. Incremental (a copy of the graph, removed nodes pruned,
-     * tail rows inserted) unless there is no graph yet or pruning would reach
-     * {@link HnswConfig#rebuildRemovedFraction()} of the nodes since the last full build: then as
-     * {@link #rebuild}. Searches, adds and removals go on meanwhile; merges wait for each other.
+     * Builds the next graph from the published one plus the live tail rows and publishes it; blocks the
+     * calling thread for the build. Incremental (a copy of the graph with the tail rows inserted) unless
+     * there is no graph yet or removed rows are {@link HnswConfig#rebuildRemovedFraction()} of its nodes:
+     * then as {@link #rebuild}. Searches, adds and removals go on meanwhile; merges wait for each other.
      */
     public void merge() {
         mergeLock.lock();
@@ -356,55 +363,62 @@ public final class HnswIndex {
 
     private void publishNext(boolean full) {
         GraphGeneration g = generation;
-        int removedCount = removed.count(); // read before the rows it counts are looked at
+        int removalsBase = graphRemovals.get(); // read before the rows it counts are looked at
         int end = vectors.size();
-        int[] newOrd = new int[g.size()];
-        int kept = 0;
-        for (int ord = 0; ord < g.size(); ord++) {
-            newOrd[ord] = removed.isRemoved(g.ordToRow[ord]) ? -1 : kept++;
+        int removedNodes = 0;
+        for (int row : g.ordToRow) {
+            if (removed.isRemoved(row)) {
+                removedNodes++;
+            }
         }
-        int pruned = g.size() - kept;
         int[] tailRows = liveRows(g.coveredEnd, end);
-        boolean incremental = !full && g.graph != null && kept > 0
-                && g.prunedSinceBuild + pruned < config.rebuildRemovedFraction() * g.size();
+        boolean incremental = !full && g.graph != null
+                && removedNodes < config.rebuildRemovedFraction() * g.size();
         long start = System.nanoTime();
         GraphGeneration next;
         try {
-            next = incremental ? mergeInto(g, newOrd, kept, tailRows, end, pruned, removedCount)
-                    : buildFromScratch(end, removedCount);
+            next = incremental ? mergeInto(g, tailRows, end, removedNodes, removalsBase) : buildFromScratch(end, removalsBase);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // on-heap vectors: not expected
         }
         generation = next;
-        LOG.log(System.Logger.Level.DEBUG, () -> String.format("%s HNSW generation: %d nodes (%d pruned, %d inserted) in %.1f s",
-                incremental ? "merged" : "rebuilt", next.size(), pruned, tailRows.length, (System.nanoTime() - start) / 1e9));
+        int dropped = incremental ? 0 : removedNodes;
+        LOG.log(System.Logger.Level.DEBUG, () -> String.format("%s HNSW generation: %d nodes (%d removed dropped, %d inserted) in %.1f s",
+                incremental ? "merged" : "rebuilt", next.size(), dropped, tailRows.length, (System.nanoTime() - start) / 1e9));
     }
 
-    private GraphGeneration mergeInto(GraphGeneration g, int[] newOrd, int kept, int[] tailRows, int end,
-                                      int pruned, int removedCount) throws IOException {
+    /**
+     * The published graph copied (every node, removed ones included: they stay walkable, as deleted
+     * documents do in a Lucene segment until it is merged away) plus the live tail rows inserted.
+     * Lucene's copy can also prune removed nodes and repair the links around them, but measured on
+     * inner-product graphs that left regions unreachable (a tenth of the searches for users whose best
+     * items were removed found almost nothing), so removed nodes leave only through a full rebuild.
+     */
+    private GraphGeneration mergeInto(GraphGeneration g, int[] tailRows, int end, int removedNodes, int removalsBase)
+            throws IOException {
+        int kept = g.size();
         int total = kept + tailRows.length;
-        int[] ordToRow = new int[total];
-        for (int ord = 0; ord < newOrd.length; ord++) {
-            if (newOrd[ord] >= 0) {
-                ordToRow[newOrd[ord]] = g.ordToRow[ord];
-            }
-        }
+        int[] ordToRow = Arrays.copyOf(g.ordToRow, total);
         System.arraycopy(tailRows, 0, ordToRow, kept, tailRows.length);
         GraphGeneration.Scores scores = new GraphGeneration.Scores(vectors, config.space(), ordToRow, g.scores.maxNorm);
+        int[] sameOrd = new int[kept];
+        for (int ord = 0; ord < kept; ord++) {
+            sameOrd[ord] = ord;
+        }
         FixedBitSet copied = new FixedBitSet(total);
         copied.set(0, kept);
         // Reads the published graph through its seek/nextNeighbor cursor: only merges (serialised) use
         // that cursor; searches walk the graph through their own state.
         InitializedHnswGraphBuilder builder = InitializedHnswGraphBuilder.fromGraph(
-                scores, config.beamWidth(), config.seed(), g.graph, newOrd, copied, total);
+                scores, config.beamWidth(), config.seed(), g.graph, sameOrd, copied, total);
         for (int ord = kept; ord < total; ord++) {
             builder.addGraphNode(ord);
         }
         OnHeapHnswGraph graph = builder.getCompletedGraph();
-        return new GraphGeneration(graph, ordToRow, end, g.prunedSinceBuild + pruned, removedCount, scores);
+        return new GraphGeneration(graph, ordToRow, end, removedNodes, removalsBase, scores);
     }
 
-    private GraphGeneration buildFromScratch(int end, int removedCount) throws IOException {
+    private GraphGeneration buildFromScratch(int end, int removalsBase) throws IOException {
         int[] ordToRow = liveRows(0, end);
         float maxNormSq = 0f;
         for (int row : ordToRow) {
@@ -413,11 +427,11 @@ public final class HnswIndex {
         GraphGeneration.Scores scores =
                 new GraphGeneration.Scores(vectors, config.space(), ordToRow, (float) Math.sqrt(maxNormSq));
         if (ordToRow.length == 0) {
-            return new GraphGeneration(null, ordToRow, end, 0, removedCount, scores);
+            return new GraphGeneration(null, ordToRow, end, 0, removalsBase, scores);
         }
         HnswGraphBuilder builder = HnswGraphBuilder.create(scores, config.maxConn(), config.beamWidth(), config.seed());
         OnHeapHnswGraph graph = builder.build(ordToRow.length);
-        return new GraphGeneration(graph, ordToRow, end, 0, removedCount, scores);
+        return new GraphGeneration(graph, ordToRow, end, 0, removalsBase, scores);
     }
 
     private int[] liveRows(int from, int to) {
