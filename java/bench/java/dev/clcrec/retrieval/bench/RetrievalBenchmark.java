@@ -34,6 +34,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *                                               scan's latency, build time, heap per item, add latency
  *                                               and the time of merging a full tail; rows appended to CSV
  *   plot CSV PNG                                recall@10 against p50 latency, one series per catalog size
+ *   filtered ITEMS USERS COLD THRESHOLD OVERSAMPLE  recall@10 and latency with the last COLD fraction of the
+ *                                               rows accepted (the cold filter) and with the others (warm),
+ *                                               Lucene's filtered-search threshold and oversampling as given
  * </pre>
  */
 public final class RetrievalBenchmark {
@@ -48,6 +51,8 @@ public final class RetrievalBenchmark {
                     Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray(),
                     GraphSpace.valueOf(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]), Path.of(args[7]));
             case "plot" -> plot(Path.of(args[1]), Path.of(args[2]));
+            case "filtered" -> filtered(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Double.parseDouble(args[3]),
+                    Integer.parseInt(args[4]), Boolean.parseBoolean(args[5]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -148,6 +153,68 @@ public final class RetrievalBenchmark {
             }
             lines.forEach(w::println);
         }
+    }
+
+    private static void filtered(int items, int users, double cold, int threshold, boolean oversample) throws Exception {
+        ClusteredVectors gen = new ClusteredVectors(DIM, 1);
+        float[][] rows = new float[items][];
+        for (int i = 0; i < items; i++) {
+            rows[i] = gen.item(i);
+        }
+        int firstCold = (int) Math.round(items * (1 - cold));
+        HnswConfig config = HnswConfig.DEFAULTS.withFiltering(threshold, oversample);
+        long b0 = System.nanoTime();
+        HnswIndex index = HnswIndex.build(DIM, items, r -> rows[r], config);
+        System.out.printf(Locale.ROOT, "%,d items, built in %.1f s; threshold %d, oversample %s; loadavg %s%n",
+                items, (System.nanoTime() - b0) / 1e9, threshold, oversample, loadavg());
+        for (String name : List.of("cold", "warm")) {
+            java.util.function.IntPredicate accept = name.equals("cold") ? r -> r >= firstCold : r -> r < firstCold;
+            for (int u = 0; u < Math.min(users, 200); u++) {
+                index.search(gen.user(u), K, accept); // warm-up
+            }
+            long[] ns = new long[users];
+            double recall = 0;
+            int scanned = 0;
+            for (int u = 0; u < users; u++) {
+                float[] q = gen.user(u);
+                int[] truth = exactTop(rows, q, accept);
+                long t0 = System.nanoTime();
+                Hits h = index.search(q, K, accept);
+                ns[u] = System.nanoTime() - t0;
+                recall += overlap(truth, h.rows()) / (double) truth.length;
+                scanned += h.scanned() ? 1 : 0;
+            }
+            double[] p = percentiles(ns);
+            System.out.printf(Locale.ROOT, "  %s filter: recall@10 %.4f  p50 %.3f ms  p99 %.3f ms  scanned %d/%d%n",
+                    name, recall / users, p[0] / 1e6, p[1] / 1e6, scanned, users);
+        }
+    }
+
+    private static int[] exactTop(float[][] rows, float[] q, java.util.function.IntPredicate accept) {
+        int[] top = new int[K];
+        float[] best = new float[K];
+        int n = 0;
+        for (int r = 0; r < rows.length; r++) {
+            if (!accept.test(r)) {
+                continue;
+            }
+            float s = 0f;
+            for (int j = 0; j < q.length; j++) {
+                s += q[j] * rows[r][j];
+            }
+            if (n == K && !(s > best[K - 1])) {
+                continue;
+            }
+            int pos = n == K ? K - 1 : n++;
+            while (pos > 0 && s > best[pos - 1]) {
+                best[pos] = best[pos - 1];
+                top[pos] = top[pos - 1];
+                pos--;
+            }
+            best[pos] = s;
+            top[pos] = r;
+        }
+        return Arrays.copyOf(top, n);
     }
 
     private static void plot(Path csv, Path png) throws IOException {

@@ -12,18 +12,26 @@ package dev.clcrec.retrieval;
  *                       many, {@link HnswIndex#mergeDue()} says the tail should be merged into the graph
  * @param rebuildRemovedFraction removed rows of the graph, as a fraction of its nodes, from which a merge
  *                       rebuilds the graph from the live rows instead of pruning the removed nodes
- * @param maxVisitFraction a search that has visited this fraction of the graph's nodes without filling its
- *                       candidates (a filter that accepts few rows) stops and scans the accepted rows
- *                       exactly instead: past that point the scan is the cheaper of the two
+ * @param maxVisitFraction the walk's visit limit as a fraction of the graph's nodes (at least the candidates
+ *                       it keeps): a search whose filter accepts no more rows than that limit (estimated
+ *                       from a sample) scores the accepted rows instead of walking, and a walk that reaches
+ *                       the limit stops and does the same: past that point the scan is the cheaper
  * @param space          how inner product is put on the graph
  * @param seed           seed of the level assignment, so that a build is reproducible
+ * @param filteredSearchThreshold Lucene's {@code KnnSearchStrategy.Hnsw} threshold: when the filter (with
+ *                       the removed rows) accepts less than this percentage of the graph, Lucene's
+ *                       ACORN-style filtered searcher also explores two hops from rejected nodes; 0 never
+ * @param oversampleFilters when the filter accepts a fraction {@code s} of the graph, keep
+ *                       {@code max(k, efSearch) / s} candidates during the walk instead of
+ *                       {@code max(k, efSearch)}, so that as many accepted rows are in reach as without it
  */
 public record HnswConfig(int maxConn, int beamWidth, int efSearch, int tailLimit, double rebuildRemovedFraction,
-                         double maxVisitFraction, GraphSpace space, long seed) {
+                         double maxVisitFraction, GraphSpace space, long seed, int filteredSearchThreshold,
+                         boolean oversampleFilters) {
 
     /** The measured defaults (see the class comment). */
     public static final HnswConfig DEFAULTS =
-            new HnswConfig(16, 100, 100, 2048, 0.25, 0.1, GraphSpace.MAX_INNER_PRODUCT, 42L);
+            new HnswConfig(16, 100, 100, 2048, 0.25, 0.1, GraphSpace.MAX_INNER_PRODUCT, 42L, 0, true);
 
     public HnswConfig {
         // Lucene's HnswGraphBuilder caps M at 512 and the beam width at 3200.
@@ -36,22 +44,33 @@ public record HnswConfig(int maxConn, int beamWidth, int efSearch, int tailLimit
         require(maxVisitFraction > 0 && maxVisitFraction <= 1, "maxVisitFraction",
                 "must be in (0, 1], got " + maxVisitFraction);
         require(space != null, "space", "must be given");
+        require(filteredSearchThreshold >= 0 && filteredSearchThreshold <= 100, "filteredSearchThreshold",
+                "must be a percentage in 0..100, got " + filteredSearchThreshold);
     }
 
     public HnswConfig withEfSearch(int ef) {
-        return new HnswConfig(maxConn, beamWidth, ef, tailLimit, rebuildRemovedFraction, maxVisitFraction, space, seed);
+        return new HnswConfig(maxConn, beamWidth, ef, tailLimit, rebuildRemovedFraction, maxVisitFraction, space, seed,
+                filteredSearchThreshold, oversampleFilters);
     }
 
     public HnswConfig withGraph(int m, int beam) {
-        return new HnswConfig(m, beam, efSearch, tailLimit, rebuildRemovedFraction, maxVisitFraction, space, seed);
+        return new HnswConfig(m, beam, efSearch, tailLimit, rebuildRemovedFraction, maxVisitFraction, space, seed,
+                filteredSearchThreshold, oversampleFilters);
     }
 
     public HnswConfig withTailLimit(int limit) {
-        return new HnswConfig(maxConn, beamWidth, efSearch, limit, rebuildRemovedFraction, maxVisitFraction, space, seed);
+        return new HnswConfig(maxConn, beamWidth, efSearch, limit, rebuildRemovedFraction, maxVisitFraction, space, seed,
+                filteredSearchThreshold, oversampleFilters);
     }
 
     public HnswConfig withSpace(GraphSpace s) {
-        return new HnswConfig(maxConn, beamWidth, efSearch, tailLimit, rebuildRemovedFraction, maxVisitFraction, s, seed);
+        return new HnswConfig(maxConn, beamWidth, efSearch, tailLimit, rebuildRemovedFraction, maxVisitFraction, s, seed,
+                filteredSearchThreshold, oversampleFilters);
+    }
+
+    public HnswConfig withFiltering(int threshold, boolean oversample) {
+        return new HnswConfig(maxConn, beamWidth, efSearch, tailLimit, rebuildRemovedFraction, maxVisitFraction, space, seed,
+                threshold, oversample);
     }
 
     private static void require(boolean ok, String field, String message) {
