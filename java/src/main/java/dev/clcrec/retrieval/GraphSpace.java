@@ -5,6 +5,13 @@ package dev.clcrec.retrieval;
  * ordering exactly that of {@code query . item}: every query-to-item similarity below is a strictly
  * increasing function of the dot product for a fixed query, so the graph search ranks candidates the
  * way CLCRec does; they differ only in the item-to-item similarity the graph is built with.
+ *
+ * <p>Measured on the clustered 86,506-item catalog (dim 64, M 16, beam 100, 1,000 users, BENCHMARKS.md):
+ * recall@10 at efSearch 100 was 0.996 with {@link #MAX_INNER_PRODUCT} and 0.787 with
+ * {@link #NORM_AUGMENTED} (0.833 at 150). The transform puts every item near the pole of the extra
+ * axis (most norms are well below the largest), so item-to-item cosines hardly tell items apart while
+ * queries live orthogonally to that axis; the default is therefore Lucene's inner product, the
+ * transform stays available for catalogs whose norms are nearly equal.
  */
 public enum GraphSpace {
     /**

@@ -12,10 +12,11 @@ package dev.clcrec.retrieval;
  *                       many, {@link HnswIndex#mergeDue()} says the tail should be merged into the graph
  * @param rebuildRemovedFraction removed rows of the graph, as a fraction of its nodes, from which a merge
  *                       rebuilds the graph from the live rows instead of pruning the removed nodes
- * @param maxVisitFraction the walk's visit limit as a fraction of the graph's nodes (at least the candidates
- *                       it keeps): a search whose filter accepts no more rows than that limit (estimated
- *                       from a sample) scores the accepted rows instead of walking, and a walk that reaches
- *                       the limit stops and does the same: past that point the scan is the cheaper
+ * @param maxVisitFraction a filtered walk's visit limit as a fraction of the graph's nodes (at least the
+ *                       candidates it keeps): a search whose filter accepts no more rows than that limit
+ *                       (estimated from a sample), or whose walk is expected to visit more, scores the
+ *                       accepted rows instead of walking, and a walk that reaches the limit stops and does
+ *                       the same: past that point the scan is the cheaper. Unfiltered walks have no limit
  * @param space          how inner product is put on the graph
  * @param seed           seed of the level assignment, so that a build is reproducible
  * @param filteredSearchThreshold Lucene's {@code KnnSearchStrategy.Hnsw} threshold: when the filter (with

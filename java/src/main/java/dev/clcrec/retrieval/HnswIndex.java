@@ -260,13 +260,14 @@ public final class HnswIndex {
             if (config.oversampleFilters() && accepted < 1.0) {
                 topK = (int) Math.min(g.size(), Math.ceil(topK / Math.max(accepted, 1e-9)));
             }
-            int visitLimit = (int) Math.min(Integer.MAX_VALUE,
-                    Math.max(topK, (long) Math.ceil(g.size() * config.maxVisitFraction())));
-            // With a filter, walk only when both the accepted rows (Lucene's rule: a walk that may visit
-            // more nodes than the filter accepts costs more than scoring those rows) and the walk's expected
+            // Without a filter, always walk, unbounded (a walk that keeps topK candidates ends by itself).
+            // With one, walk only when both the accepted rows (Lucene's rule: a walk that may visit more
+            // nodes than the filter accepts costs more than scoring those rows) and the walk's expected
             // visits stay under the visit limit; else the walk would likely end in the scan anyway, after
-            // paying for itself. Without a filter, always walk.
+            // paying for itself.
             long acceptedRows = (long) Math.ceil(accepted * g.size());
+            int visitLimit = accepted >= 1.0 ? Integer.MAX_VALUE
+                    : (int) Math.max(topK, (long) Math.ceil(g.size() * config.maxVisitFraction()));
             boolean walk = accepted >= 1.0
                     || (acceptedRows > visitLimit && (long) VISITS_PER_CANDIDATE * topK < visitLimit);
             KnnCollector found = null;
