@@ -90,6 +90,9 @@ public final class RetrievalBenchmark {
         HnswIndex index = HnswIndex.build(DIM, items, r -> rows[r], config);
         double buildS = (System.nanoTime() - b0) / 1e9;
         long heapAfter = usedHeapAfterGc();
+        // rows must outlive the second measurement: once unused, the JIT lets the collector free them,
+        // and the difference would then be the index less the caller's vectors
+        java.lang.ref.Reference.reachabilityFence(rows);
         double bytesPerItem = (double) (heapAfter - heapBefore) / items;
         System.out.printf(Locale.ROOT, "build (%s, M %d, beam %d): %.1f s; heap +%.0f B/item (graph %.0f B/item by Lucene's estimate)%n",
                 space, m, beam, buildS, bytesPerItem, (double) index.graphBytes() / items);
