@@ -59,6 +59,45 @@ public final class ColumnScan {
         return java.util.Arrays.copyOf(topRow, count);
     }
 
+    /**
+     * The exact top {@code k} rows of each query, as {@link #top(float[], int)} gives them one by one, but
+     * in one pass over the columns: each block of rows is scored for every query while it is in cache,
+     * so a large catalog streams from memory once per call instead of once per query.
+     */
+    public int[][] top(float[][] queries, int k) {
+        int m = queries.length;
+        int[][] topRow = new int[m][k];
+        float[][] topScore = new float[m][k];
+        int[] count = new int[m];
+        float[] s = new float[BLOCK];
+        for (int r0 = 0; r0 < n; r0 += BLOCK) {
+            int len = Math.min(BLOCK, n - r0);
+            for (int u = 0; u < m; u++) {
+                score(queries[u], r0, len, s);
+                int[] tr = topRow[u];
+                float[] ts = topScore[u];
+                for (int i = 0; i < len; i++) {
+                    float v = s[i];
+                    if (count[u] == k && !(v > ts[k - 1])) {
+                        continue; // equal score: the row already held is lower
+                    }
+                    int pos = count[u] == k ? k - 1 : count[u]++;
+                    while (pos > 0 && v > ts[pos - 1]) {
+                        ts[pos] = ts[pos - 1];
+                        tr[pos] = tr[pos - 1];
+                        pos--;
+                    }
+                    ts[pos] = v;
+                    tr[pos] = r0 + i;
+                }
+            }
+        }
+        for (int u = 0; u < m; u++) {
+            topRow[u] = java.util.Arrays.copyOf(topRow[u], count[u]);
+        }
+        return topRow;
+    }
+
     private void score(float[] q, int from, int len, float[] s) {
         java.util.Arrays.fill(s, 0, len, 0f);
         int kk = 0;
