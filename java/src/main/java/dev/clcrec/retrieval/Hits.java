@@ -6,7 +6,7 @@ package dev.clcrec.retrieval;
  *
  * @param rows       the rows, best first
  * @param scores     their exact scores, same order
- * @param candidates rows re-scored exactly to choose them (graph candidates plus accepted tail rows)
+ * @param candidates rows re-scored exactly to choose them (the best graph candidates plus the best tail rows)
  * @param visited    graph nodes the search scored (0 when the graph was not searched)
  * @param scanned    true when the search gave up on the graph (its filter accepted too few of the visited
  *                   rows) and scanned the accepted rows exactly: the result is then exact

@@ -216,7 +216,9 @@ public final class HnswIndex {
 
     /**
      * The top {@code k} rows for {@code query} among those not removed and accepted by {@code accept}
-     * (null: all), found with {@code max(k, efSearch)} graph candidates and ranked by {@code exact}.
+     * (null: all): the graph walk keeps {@code max(k, efSearch)} candidates (divided by the fraction of
+     * rows the filter accepts, with {@link HnswConfig#oversampleFilters()}); the best {@code 2k + 8} of
+     * them by the graph's score, and as many of the tail, are re-scored with {@code exact} and ranked.
      *
      * @param accept called from this thread during the search, for graph nodes and tail rows
      * @throws IllegalArgumentException if {@code query} has the wrong length, or {@code k} or
@@ -234,8 +236,8 @@ public final class HnswIndex {
         int end = vectors.size();
         IntPredicate ok = accept == null ? row -> !removed.isRemoved(row)
                 : row -> !removed.isRemoved(row) && accept.test(row);
-        // an approximate scan keeps this many rows by the Lucene kernel's dot product, so that a different
-        // summation order cannot push one of the exact top k out before the exact re-scoring
+        // the walk, the scan and the tail each pass on this many rows by the Lucene kernel's dot product,
+        // so that a different summation order cannot push one of the exact top k out before re-scoring
         int keep = 2 * k + 8;
         int[] candidates = new int[0];
         int count = 0;
@@ -288,10 +290,13 @@ public final class HnswIndex {
                 candidates = top.rows();
                 count = candidates.length;
             } else {
+                // best first; the graph's score orders as the dot product does (GraphSpace), so the
+                // best `keep` of the walk's candidates hold its top k under exact scores too
                 ScoreDoc[] docs = found.topDocs().scoreDocs;
-                candidates = new int[docs.length + keep];
-                for (ScoreDoc d : docs) {
-                    candidates[count++] = ordToRow[d.doc]; // the graph's scorers keep ordinals as doc ids
+                int take = Math.min(docs.length, keep);
+                candidates = new int[take + keep];
+                for (int i = 0; i < take; i++) {
+                    candidates[count++] = ordToRow[docs[i].doc]; // the graph's scorers keep ordinals as doc ids
                 }
             }
         }
