@@ -28,8 +28,8 @@ import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
  * added since it was built, with removed rows (tombstones) filtered out of every search.
  *
  * <p><b>Design: an immutable graph segment plus an exact tail.</b> Lucene's on-heap graph may be
- * searched by many threads at once, but not while a node is being inserted into it (insertion rewrites
- * neighbour arrays in place). So a published graph is never written again: {@link #add} only appends the
+ * searched by many threads at once (each through its own cursor, {@link GraphCursor}), but not while a
+ * node is being inserted into it (insertion rewrites neighbour arrays in place). So a published graph is never written again: {@link #add} only appends the
  * row's vector (constant time), and searches scan those tail rows exactly next to the graph search. When
  * the tail reaches {@link HnswConfig#tailLimit()} rows, {@link #merge} builds the next graph beside the
  * published one, starting from a copy of it (Lucene's {@code InitializedHnswGraphBuilder}, the way Lucene
@@ -38,19 +38,21 @@ import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
  * {@link HnswConfig#rebuildRemovedFraction()} of its nodes, the merge builds the graph from the live rows
  * instead (compaction; {@link #rebuild} does so on demand).
  *
- * <p><b>Search.</b> The graph is searched for {@code max(k, efSearch)} candidates with the caller's filter
- * and the tombstones applied during the search (Lucene's accept bits: rejected nodes are still walked
- * through, never collected); if the filter rejects so much that the walk visits
- * {@link HnswConfig#maxVisitFraction()} of the graph, the search scans the accepted rows exactly instead.
- * The accepted tail rows are added, and every candidate is re-scored with the exact score (the caller's,
- * or a plain in-order dot product, which is bit for bit the exact scan's), best first, ties to the lower
- * row. The graph ranks by the same order as the dot product (see {@link GraphSpace}), so the
- * approximation is only in which rows the walk reaches.
+ * <p><b>Search.</b> The graph is walked for {@code max(k, efSearch)} candidates with the caller's filter
+ * and the tombstones applied during the walk (Lucene's accept bits: rejected nodes are still walked
+ * through, never collected). With a filter, the fraction of rows it accepts is estimated from a sample
+ * of 256 nodes; the candidates kept grow by its inverse (oversampling), and when the filter accepts
+ * fewer rows than {@link HnswConfig#maxVisitFraction()} of the graph, or the walk is expected to visit
+ * more than that, the accepted rows are scored directly instead (as they are when a walk reaches that
+ * limit). The best accepted tail rows are added, and the candidates are re-scored with the exact score
+ * (the caller's, or a plain in-order dot product, which is bit for bit the exact scan's), best first,
+ * ties to the lower row. The graph ranks by the same order as the dot product (see {@link GraphSpace}),
+ * so the approximation is only in which rows the walk reaches.
  *
  * <p><b>Thread safety.</b> {@link #search} never blocks and may run on any number of threads, during adds,
  * removals and merges. {@link #add} and {@link #remove} are serialised by a lock (so any thread may call
- * them); a row is found by every search that starts after its {@code add} returned, and a removed row is
- * never returned by a search that starts after its {@code remove} returned. Merges are serialised by
+ * them); a row is a candidate of every search that starts after its {@code add} returned, and a removed
+ * row is never returned by a search that starts after its {@code remove} returned. Merges are serialised by
  * another lock and run beside adds and searches: a search works on the generation it started with, whose
  * graph stays valid and whose tail covers every row added after it.
  */
