@@ -147,6 +147,29 @@ class RetrainTest {
     }
 
     @Test
+    void aScheduleRetrainsOnItsOwnOnceThereIsEnoughToLearnFrom() throws Exception {
+        Path state = dir.resolve("state-schedule");
+        try (Recommender rec = Recommender.open(bundle, Device.CPU, 1, new StateOptions(state))) {
+            String before = rec.modelVersion();
+            List<RetrainOutcome> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            rec.onRetrain(seen::add);
+            rec.configureRetraining(quick().withEvery(java.time.Duration.ofMillis(200)).withMinInteractions(100));
+            Thread.sleep(700);
+            assertEquals(before, rec.modelVersion(), "fewer than 100 new interactions: nothing to do");
+            assertTrue(seen.stream().allMatch(o -> o.outcome() == RetrainOutcome.Outcome.SKIPPED
+                    && o.trigger().equals("schedule")), seen.toString());
+            record(rec);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (rec.modelVersion().equals(before) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertNotEquals(before, rec.modelVersion(), seen.toString());
+            assertTrue(seen.stream().anyMatch(o -> o.outcome() == RetrainOutcome.Outcome.SWAPPED
+                    && o.trigger().equals("schedule")));
+        }
+    }
+
+    @Test
     void withoutAStateDirectoryThereIsNoRetraining() {
         try (Recommender rec = Recommender.open(bundle, Device.CPU, 1)) {
             assertFalse(rec.canRetrain());
