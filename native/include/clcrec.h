@@ -43,6 +43,15 @@ extern "C" {
 #define CLCREC_DEVICE_CPU 1
 #define CLCREC_DEVICE_CUDA 2
 
+/*
+ * Kernel choice for clcrec_config.kernels. On float32 CPU tensors the engine runs hand-written
+ * CPU kernels; the generic path is the one of CUDA tensors (ATen operations only). Running it on
+ * the CPU checks, without a GPU, the code a GPU runs. CUDA models always run the generic path.
+ */
+#define CLCREC_KERNELS_AUTO 0    /* the environment variable CLCREC_KERNELS: "cpu" (or unset) or "generic" */
+#define CLCREC_KERNELS_CPU 1     /* the hand-written CPU kernels */
+#define CLCREC_KERNELS_GENERIC 2 /* the device-generic path, also on the CPU */
+
 /* Exported symbols; everything else in the library is hidden. */
 #if defined(__GNUC__)
 #define CLCREC_API __attribute__((visibility("default")))
@@ -68,6 +77,7 @@ typedef struct clcrec_config {
     int32_t num_threads;    /* LibTorch intra-op threads; <= 0 means all cores */
     int32_t train_word_embedding; /* 1: the word table learns; 0: frozen as in the reference */
     int64_t seed;           /* seeds parameter initialisation */
+    int32_t kernels;        /* CLCREC_KERNELS_*, read at creation (resolved: CPU or GENERIC); not stored in checkpoints */
 } clcrec_config;
 
 /* Losses of one training step, as floats computed on the model's device. */
@@ -113,11 +123,18 @@ CLCREC_API int clcrec_model_create(const clcrec_config *config,
 /* Frees the model. NULL is a no-op. */
 CLCREC_API void clcrec_model_free(clcrec_model *model);
 
-/* The config the model was created with (device_type is resolved: CPU or CUDA, never AUTO). */
+/* The config the model was created with (device_type and kernels are resolved, never AUTO). */
 CLCREC_API int clcrec_model_config(const clcrec_model *model, clcrec_config *out_config);
 
-/* Human-readable device in use, e.g. "cpu" or "cuda:0". */
+/* Human-readable device in use, e.g. "cpu", "cpu (generic kernels)" or "cuda:0". */
 CLCREC_API int clcrec_model_device(const clcrec_model *model, char *buf, int64_t cap);
+
+/*
+ * The device a model created with config would report (clcrec_model_device), without creating
+ * one, so a program can say where it will train before it starts; fails as clcrec_model_create
+ * would for an invalid config, an unavailable device or a bad CLCREC_KERNELS.
+ */
+CLCREC_API int clcrec_config_device(const clcrec_config *config, char *buf, int64_t cap);
 
 /* Total width of the concatenated, normalised content features fed to the encoder. */
 CLCREC_API int clcrec_model_feature_width(const clcrec_model *model, int64_t *out_width);
@@ -237,7 +254,7 @@ CLCREC_API int clcrec_model_parameter_set(clcrec_model *model, const char *name,
  */
 CLCREC_API int clcrec_model_save(const clcrec_model *model, const char *path);
 
-/* Reads the config stored in a checkpoint (to create a matching model before loading). */
+/* Reads the config stored in a checkpoint (to create a matching model before loading); kernels reads AUTO. */
 CLCREC_API int clcrec_checkpoint_read_config(const char *path, clcrec_config *out_config);
 
 /* Loads parameters and Adam state from a checkpoint whose sizes match this model. */

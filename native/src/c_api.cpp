@@ -13,6 +13,7 @@
 #include "error_boundary.h"
 #include "checkpoint.h"
 #include "fold_in.h"
+#include "kernels.h"
 #include "model.h"
 #include "validation.h"
 
@@ -61,6 +62,10 @@ void validate_config(const clcrec_config* c) {
   }
   if (c->train_word_embedding != 0 && c->train_word_embedding != 1) {
     invalid_argument("config.train_word_embedding = " + std::to_string(c->train_word_embedding) + " must be 0 or 1");
+  }
+  if (c->kernels != CLCREC_KERNELS_AUTO && c->kernels != CLCREC_KERNELS_CPU && c->kernels != CLCREC_KERNELS_GENERIC) {
+    invalid_argument("config.kernels = " + std::to_string(c->kernels) +
+                     " is not CLCREC_KERNELS_AUTO (0), CPU (1) or GENERIC (2)");
   }
 }
 
@@ -196,6 +201,14 @@ int clcrec_model_create(const clcrec_config* config, int32_t num_modalities,
     auto handle = std::make_unique<clcrec_model>();
     handle->impl = std::make_unique<Model>(*config, content, word_pairs != nullptr ? num_words : 0);
     *out_model = handle.release();
+  });
+}
+
+int clcrec_config_device(const clcrec_config* config, char* buf, int64_t cap) {
+  return guarded(__func__, [&] {
+    validate_config(config);
+    const torch::Device device = resolve_device(config->device_type, config->device_index);
+    copy_truncated(describe_device(device, resolve_kernels(config->kernels, device)), buf, cap, "buf");
   });
 }
 

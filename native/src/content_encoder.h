@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include "kernels.h"
+
 namespace clcrec {
 
 class ContentEncoderImpl : public torch::nn::Module {
@@ -14,7 +16,7 @@ class ContentEncoderImpl : public torch::nn::Module {
   void reset_parameters(at::Generator& generator);
 
   // For inference: no autograd graph.
-  torch::Tensor forward(const torch::Tensor& features) const;
+  torch::Tensor forward(const torch::Tensor& features, Kernels kernels) const;
 
   // A training step's pass, written out instead of taped by autograd so that its matrix
   // products split over the threads (split_matmul.h): forward keeps what backward needs, and
@@ -25,8 +27,8 @@ class ContentEncoderImpl : public torch::nn::Module {
     torch::Tensor hidden;    // n x hidden_dim, before the activation
     torch::Tensor output;    // n x output_dim
   };
-  Trace forward_traced(const torch::Tensor& features) const;
-  void backward(const Trace& trace, const torch::Tensor& grad_output);
+  Trace forward_traced(const torch::Tensor& features, Kernels kernels) const;
+  void backward(const Trace& trace, const torch::Tensor& grad_output, Kernels kernels);
 
   torch::nn::Linear layer1{nullptr};
   torch::nn::Linear layer2{nullptr};

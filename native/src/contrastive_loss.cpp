@@ -35,6 +35,7 @@ ContrastiveLoss::ContrastiveLoss(const LossBatch& batch, const LossWeights& weig
 
   rows_.batch_size = B;
   rows_.group_size = G;
+  rows_.kernels = batch.kernels;
   rows_.table = batch.table;
   rows_.table_rows = batch.table_rows;
   rows_.encoded = batch.encoded;

@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "group_rows.h"
+#include "kernels.h"
 
 namespace clcrec {
 
@@ -25,6 +26,7 @@ struct LossBatch {
   torch::Tensor encoded;       // D x d encoder output of the batch's distinct items
   torch::Tensor inverse;       // R: row r's item in encoded (c_r = encoded[inverse[r]])
   torch::Tensor hybrid_count;  // R float: how often row r was drawn as a hybrid row (0: never)
+  Kernels kernels = Kernels::kCpu;  // the model's choice (kernels.h)
 };
 
 struct LossWeights {
@@ -45,7 +47,7 @@ struct LossValues {
 // Gradient of LossValues::total. The id table's part is sparse: one gradient row per touched
 // row (repeats allowed; they add up), to be scattered into a dense buffer or applied row-wise.
 struct LossGradients {
-  torch::Tensor table_rows;  // K touched rows: on the CPU the B users, then each distinct item once
+  torch::Tensor table_rows;  // K touched rows: with the CPU kernels the B users, then each distinct item once
   torch::Tensor table_grad;  // K x d
   torch::Tensor encoded;     // D x d, gradient with respect to LossBatch::encoded
 };

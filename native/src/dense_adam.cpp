@@ -65,7 +65,7 @@ torch::optim::AdamParamState& DenseAdam::state_for(const torch::Tensor& param) {
 }
 
 torch::Tensor DenseAdam::step(LossClosure closure) {
-  bool all_fusable = true;
+  bool all_fusable = kernels_ == Kernels::kCpu;
   for (const auto& group : param_groups_) {
     const auto& options = static_cast<const torch::optim::AdamOptions&>(group.options());
     if (options.amsgrad() || options.weight_decay() != 0) all_fusable = false;

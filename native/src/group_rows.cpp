@@ -11,7 +11,7 @@ torch::Tensor clamped(const torch::Tensor& norm) { return norm.clamp_min(kNormEp
 }  // namespace
 
 torch::Tensor group_row_products(const GroupRows& in) {
-  if (cpu::supports(in)) return cpu::group_row_products(in);
+  if (in.kernels == Kernels::kCpu && cpu::supports(in)) return cpu::group_row_products(in);
   const int64_t B = in.batch_size, G = in.group_size, R = B * G, d = in.table.size(1);
   torch::Tensor items = in.table.index_select(0, in.table_rows.narrow(0, B, R)).view({B, G, d});
   torch::Tensor encoded = in.encoded.index_select(0, in.inverse).view({B, G, d});
@@ -25,7 +25,7 @@ torch::Tensor group_row_products(const GroupRows& in) {
 }
 
 GroupRowGradients group_row_gradients(const GroupRows& in, const GroupRowCoefficients& coef) {
-  if (cpu::supports(in)) return cpu::group_row_gradients(in, coef);
+  if (in.kernels == Kernels::kCpu && cpu::supports(in)) return cpu::group_row_gradients(in, coef);
   const int64_t B = in.batch_size, G = in.group_size, R = B * G, d = in.table.size(1);
   const int64_t D = in.encoded.size(0);
   torch::Tensor items = in.table.index_select(0, in.table_rows.narrow(0, B, R)).view({B, G, d});

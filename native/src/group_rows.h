@@ -6,15 +6,17 @@
 // table[table_rows[B + r]] (x_r), its encoder row encoded[inverse[r]] (c_r); group b's user is
 // table[table_rows[b]] (u_b), its R-E anchor normalize(x_{b*G}) (a_b).
 //
-// On the CPU (float32, contiguous) each pass is one parallel loop over groups that reads the
-// rows straight from the table and the encoder output, without gathered copies; elsewhere
-// (CUDA) the same arithmetic as gathers, batched matrix products and one index_add_ per
-// gradient.
+// On the CPU (float32, contiguous, Kernels::kCpu) each pass is one parallel loop over groups
+// that reads the rows straight from the table and the encoder output, without gathered copies;
+// elsewhere (CUDA, or kernels = kGeneric) the same arithmetic as gathers, batched matrix products
+// and one index_add_ per gradient.
 #pragma once
 
 #include <cstdint>
 
 #include <torch/torch.h>
+
+#include "kernels.h"
 
 namespace clcrec {
 
@@ -30,6 +32,7 @@ struct GroupRows {
   torch::Tensor positives;     // B x d: x_{b*G}
   torch::Tensor positive_norm; // B: ||x_{b*G}||
   torch::Tensor anchors;       // B x d: normalize(x_{b*G})
+  Kernels kernels = Kernels::kCpu;  // kGeneric: never the CPU kernels
 };
 
 // B x G x 4: ||x_r||, <x_r, u_b>, <normalize(c_r), a_b>, <c_r, u_b>.

@@ -47,7 +47,9 @@ torch::Device resolve_device(int32_t device_type, int32_t device_index) {
 }
 
 Model::Model(const clcrec_config& config, const ContentInput& content, int64_t num_words)
-    : config_(config), device_(resolve_device(config.device_type, config.device_index)) {
+    : config_(config),
+      device_(resolve_device(config.device_type, config.device_index)),
+      kernels_(resolve_kernels(config.kernels, device_)) {
   const int threads = config.num_threads > 0
                           ? config.num_threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -55,6 +57,7 @@ Model::Model(const clcrec_config& config, const ContentInput& content, int64_t n
   use_single_threaded_blas();  // all parallelism on at::parallel_for's threads (split_matmul.h)
   config_.device_type = device_.is_cuda() ? CLCREC_DEVICE_CUDA : CLCREC_DEVICE_CPU;
   config_.device_index = device_.is_cuda() ? device_.index() : 0;
+  config_.kernels = kernels_code(kernels_);
 
   modality_dims_.assign(content.feature_dims, content.feature_dims + content.num_modalities);
   for (int64_t d : modality_dims_) modality_width_ += d;
@@ -100,7 +103,7 @@ std::unique_ptr<DenseAdam> Model::make_optimizer() const {
                      .weight_decay(0.0);
   std::vector<torch::Tensor> params;
   for (const auto& named : module_->api_parameters()) params.push_back(named.second);
-  return std::make_unique<DenseAdam>(params, options);
+  return std::make_unique<DenseAdam>(params, options, kernels_);
 }
 
 void Model::refresh_frozen_words() {
@@ -111,7 +114,7 @@ void Model::refresh_frozen_words() {
       .copy_(word_average_all(module_->word_embedding.detach(), words_));
 }
 
-std::string Model::device_name() const { return device_.str(); }
+std::string Model::device_name() const { return describe_device(device_, kernels_); }
 
 int64_t Model::step_count() const {
   std::shared_lock lock(mutex_);
@@ -133,7 +136,7 @@ torch::Tensor Model::all_content() const {
 Model::StepForward Model::forward(const Batch& batch) const {
   StepForward step;
   // Only the distinct items of the batch are encoded (the reference encodes every item).
-  step.encoded = module_->encoder->forward_traced(content_rows(batch.distinct, batch.distinct_items));
+  step.encoded = module_->encoder->forward_traced(content_rows(batch.distinct, batch.distinct_items), kernels_);
   LossBatch loss_batch;
   loss_batch.batch_size = batch.batch_size;
   loss_batch.group_size = batch.group_size;
@@ -142,6 +145,7 @@ Model::StepForward Model::forward(const Batch& batch) const {
   loss_batch.encoded = step.encoded.output;
   loss_batch.inverse = batch.inverse;
   loss_batch.hybrid_count = batch.hybrid_count;
+  loss_batch.kernels = kernels_;
   LossWeights weights;
   weights.temperature = config_.temp_value;
   weights.lr_lambda = config_.lr_lambda;
@@ -165,23 +169,24 @@ void Model::compute_gradients(const StepForward& step, RowGradient* sparse_rows)
     } else {
       if (!id_gradient_.defined()) id_gradient_ = torch::empty_like(module_->id_embedding);
       id_gradient_.zero_();
-      scatter_add_rows(id_gradient_, grads.table_rows, grads.table_grad);
+      scatter_add_rows(id_gradient_, grads.table_rows, grads.table_grad, kernels_);
     }
   }
   if (sparse_rows == nullptr) module_->id_embedding.mutable_grad() = id_gradient_;
   // The encoder's gradients (and through autograd a trainable word table's).
-  module_->encoder->backward(step.encoded, grads.encoded);
+  module_->encoder->backward(step.encoded, grads.encoded, kernels_);
 }
 
 namespace {
 
 // True when every element of every tensor is finite. CPU float32 tensors are scanned in
 // one parallel pass over their bits (an element is NaN or infinite iff its exponent bits are
-// all ones); anything else goes through one reduction per tensor and a single device sync.
-bool all_finite(const std::vector<torch::Tensor>& tensors) {
+// all ones); anything else (or with Kernels::kGeneric) goes through one reduction per tensor and
+// a single device sync.
+bool all_finite(const std::vector<torch::Tensor>& tensors, Kernels kernels) {
   std::vector<torch::Tensor> device_checks;
   for (const auto& t : tensors) {
-    if (t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous()) {
+    if (kernels == Kernels::kCpu && t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous()) {
       const float* data = t.data_ptr<float>();
       std::atomic<bool> finite{true};
       at::parallel_for(0, t.numel(), 1 << 16, [&](int64_t begin, int64_t end) {
@@ -231,7 +236,7 @@ clcrec_step_result Model::apply_gradients(const clcrec_step_result& result, cons
     if (p.grad().defined()) gradients.push_back(p.grad());
   }
   if (sparse_) gradients.push_back(sparse_rows.rows.contiguous());
-  if (!all_finite(gradients)) {
+  if (!all_finite(gradients, kernels_)) {
     clear_gradients();
     fail(CLCREC_ERR_NOT_FINITE, "a gradient is not finite although the loss is (loss " +
                                  std::to_string(result.loss) +
@@ -380,7 +385,7 @@ torch::Tensor Model::compute_representation() const {
   } else {
     content = content_.narrow(0, warm, cold);
   }
-  return torch::cat({warm_rows, module_->encoder->forward(content)}, 0);
+  return torch::cat({warm_rows, module_->encoder->forward(content, kernels_)}, 0);
 }
 
 static void copy_out(const torch::Tensor& tensor, float* out) {
@@ -392,14 +397,14 @@ void Model::top_k(const TopKRequest& request) const {
   std::shared_lock lock(mutex_);
   torch::NoGradGuard no_grad;
   torch::Tensor users = module_->id_embedding.narrow(0, 0, config_.num_user);
-  rank_top_k(users, representation(), request);
+  rank_top_k(users, representation(), request, kernels_);
 }
 
 void Model::score(const int64_t* users, int64_t num_users, float* out) const {
   std::shared_lock lock(mutex_);
   torch::NoGradGuard no_grad;
   rank_scores(module_->id_embedding.narrow(0, 0, config_.num_user), representation(), users,
-              num_users, out);
+              num_users, out, kernels_);
 }
 
 void Model::user_embeddings(float* out) const {
@@ -415,7 +420,7 @@ void Model::item_representation(float* out) const {
 void Model::encoder_output(float* out) const {
   std::shared_lock lock(mutex_);
   torch::NoGradGuard no_grad;
-  copy_out(module_->encoder->forward(all_content()), out);
+  copy_out(module_->encoder->forward(all_content(), kernels_), out);
 }
 
 void Model::encode(const ContentInput& content, float* out) const {
@@ -427,7 +432,7 @@ void Model::encode(const ContentInput& content, float* out) const {
     WordIndex index = WordIndex::from_pairs(content.word_pairs, content.num_word_pairs, content.num_rows);
     rows = torch::cat({rows, word_average_all(module_->word_embedding, index)}, 1);
   }
-  copy_out(module_->encoder->forward(rows), out);
+  copy_out(module_->encoder->forward(rows, kernels_), out);
 }
 
 std::vector<std::string> Model::parameter_names() const {

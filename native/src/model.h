@@ -18,6 +18,7 @@
 #include "dense_adam.h"
 #include "distributed_group.h"
 #include "gradient_sync.h"
+#include "kernels.h"
 #include "sparse_rows.h"
 #include "ranking.h"
 
@@ -121,6 +122,7 @@ class Model {
   mutable std::shared_mutex mutex_;
   clcrec_config config_;
   torch::Device device_;
+  Kernels kernels_;  // the CPU kernels or the device-generic path (kernels.h), fixed at creation
   std::vector<int64_t> modality_dims_;
   int64_t modality_width_ = 0;
   int64_t num_words_ = 0;

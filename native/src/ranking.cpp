@@ -27,9 +27,9 @@ torch::Tensor host_long(const int64_t* values, int64_t n) {
 }
 
 torch::Tensor chunk_scores(const torch::Tensor& user_table, const torch::Tensor& items,
-                           const int64_t* users, int64_t n) {
+                           const int64_t* users, int64_t n, Kernels kernels) {
   torch::Tensor ids = host_long(users, n).to(user_table.device());
-  return matmul_rows(user_table.index_select(0, ids), items.t());
+  return matmul_rows(user_table.index_select(0, ids), items.t(), kernels);
 }
 
 }  // namespace
@@ -211,7 +211,7 @@ void rank_top_k_cpu(const torch::Tensor& user_table, const torch::Tensor& items,
   std::atomic<bool> nan_found{false};
   for (int64_t u0 = 0; u0 < request.num_users && !nan_found.load(); u0 += step) {
     const int64_t n = std::min(step, request.num_users - u0);
-    torch::Tensor scores = chunk_scores(user_table, item_table, request.users + u0, n).contiguous();
+    torch::Tensor scores = chunk_scores(user_table, item_table, request.users + u0, n, Kernels::kCpu).contiguous();
     float* all_rows = scores.data_ptr<float>();
     at::parallel_for(0, n, 8, [&](int64_t begin, int64_t end) {
       std::vector<float> heap_scores(static_cast<size_t>(capacity));
@@ -245,9 +245,9 @@ void rank_top_k_cpu(const torch::Tensor& user_table, const torch::Tensor& items,
 }  // namespace
 
 void rank_top_k(const torch::Tensor& user_table, const torch::Tensor& items,
-                const TopKRequest& request) {
+                const TopKRequest& request, Kernels kernels) {
   torch::NoGradGuard no_grad;
-  if (user_table.device().is_cpu() && items.device().is_cpu() &&
+  if (kernels == Kernels::kCpu && user_table.device().is_cpu() && items.device().is_cpu() &&
       user_table.scalar_type() == torch::kFloat32 && items.scalar_type() == torch::kFloat32) {
     rank_top_k_cpu(user_table, items, request);
     return;
@@ -270,7 +270,7 @@ void rank_top_k(const torch::Tensor& user_table, const torch::Tensor& items,
   const int64_t step = chunk_rows(num_item);
   for (int64_t u0 = 0; u0 < request.num_users; u0 += step) {
     const int64_t n = std::min(step, request.num_users - u0);
-    torch::Tensor scores = chunk_scores(user_table, items, request.users + u0, n);
+    torch::Tensor scores = chunk_scores(user_table, items, request.users + u0, n, kernels);
     if (scores.isnan().any().item<bool>()) {
       fail(CLCREC_ERR_NOT_FINITE, "scores contain NaN (model parameters are not finite)");
     }
@@ -307,13 +307,13 @@ void rank_top_k(const torch::Tensor& user_table, const torch::Tensor& items,
 }
 
 void rank_scores(const torch::Tensor& user_table, const torch::Tensor& items,
-                 const int64_t* users, int64_t num_users, float* out) {
+                 const int64_t* users, int64_t num_users, float* out, Kernels kernels) {
   torch::NoGradGuard no_grad;
   const int64_t num_item = items.size(0);
   const int64_t step = chunk_rows(num_item);
   for (int64_t u0 = 0; u0 < num_users; u0 += step) {
     const int64_t n = std::min(step, num_users - u0);
-    torch::Tensor scores = chunk_scores(user_table, items, users + u0, n).to(torch::kCPU).contiguous();
+    torch::Tensor scores = chunk_scores(user_table, items, users + u0, n, kernels).to(torch::kCPU).contiguous();
     std::memcpy(out + u0 * num_item, scores.data_ptr<float>(), sizeof(float) * n * num_item);
   }
 }

@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include "kernels.h"
+
 namespace clcrec {
 
 // A validated top-k request in the C API's layout.
@@ -20,13 +22,15 @@ struct TopKRequest {
   float* out_scores = nullptr;    // same layout, may be NULL
 };
 
-// user_table: num_user x d and items: num_item x d, both on the model's device.
+// user_table: num_user x d and items: num_item x d, both on the model's device. On the CPU
+// (float32, Kernels::kCpu) a heap selection per user over each chunk's scores; elsewhere (CUDA,
+// or kGeneric) torch ops on the device and select_top_k, with the same result.
 void rank_top_k(const torch::Tensor& user_table, const torch::Tensor& items,
-                const TopKRequest& request);
+                const TopKRequest& request, Kernels kernels);
 
 // Unmasked scores, num_users x num_item, written row-major to out.
 void rank_scores(const torch::Tensor& user_table, const torch::Tensor& items,
-                 const int64_t* users, int64_t num_users, float* out);
+                 const int64_t* users, int64_t num_users, float* out, Kernels kernels);
 
 // The k best columns of each row of scores (excluded entries are -inf), best first, ties
 // broken by the lower column; k <= columns. Columns whose score is -inf come back as -1.

@@ -20,8 +20,8 @@ CLCREC_SIMD_CLONES void add_rows_in_range(const int64_t* index, int64_t k, const
   }
 }
 
-void scatter_add_rows(torch::Tensor& dst, const torch::Tensor& rows, const torch::Tensor& src) {
-  const bool cpu_fast = dst.device().is_cpu() && dst.scalar_type() == torch::kFloat32 &&
+void scatter_add_rows(torch::Tensor& dst, const torch::Tensor& rows, const torch::Tensor& src, Kernels kernels) {
+  const bool cpu_fast = kernels == Kernels::kCpu && dst.device().is_cpu() && dst.scalar_type() == torch::kFloat32 &&
                         src.scalar_type() == torch::kFloat32 && dst.is_contiguous() &&
                         src.is_contiguous() && rows.is_contiguous() &&
                         rows.scalar_type() == torch::kInt64 && dst.dim() == 2;

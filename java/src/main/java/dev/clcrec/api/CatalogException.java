@@ -18,7 +18,9 @@ public final class CatalogException extends IllegalArgumentException {
         /** Content features missing, of the wrong width, not finite, or for an unknown modality. */
         BAD_FEATURES,
         /** Any other argument out of range (k, an empty id, ...). */
-        BAD_ARGUMENT
+        BAD_ARGUMENT,
+        /** The catalog follows a feed (a replica): changes go to the feed, not to this replica. */
+        FOLLOWS_FEED
     }
 
     private final Kind kind;

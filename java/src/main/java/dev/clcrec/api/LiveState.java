@@ -40,6 +40,7 @@ final class LiveState implements AutoCloseable {
     private final AtomicReference<Catalog> catalog;
     private final ConcurrentHashMap<String, UserHistory> users = new ConcurrentHashMap<>();
     private final List<Interaction> log = new ArrayList<>();      // guarded by writes
+    private final Map<String, Long> feedPositions = new java.util.TreeMap<>(); // guarded by writes
     private volatile PopularItems popular;
     private final ReentrantLock writes = new ReentrantLock();
     private final ReentrantLock snapshots = new ReentrantLock();
@@ -47,6 +48,7 @@ final class LiveState implements AutoCloseable {
     private final long snapshotEvery;
     private final ExecutorService snapshotter;
     private final AtomicBoolean snapshotPending = new AtomicBoolean();
+    private volatile String followedFeed;                          // non-null: a replica, local changes refused
 
     /** In memory only. */
     LiveState(ServingModel model) {
@@ -136,15 +138,23 @@ final class LiveState implements AutoCloseable {
         return users.size();
     }
 
+    /**
+     * A new user's embedding: the cached one while the model and the positives it was fitted on are
+     * unchanged, else fitted now (and cached unless the user's history moved on meanwhile). So the
+     * embedding always equals a fit on the current state, whatever was read when: a restart serves
+     * the same lists.
+     */
     private float[] vectorFor(Catalog c, UserHistory h) {
-        if (h.vector() != null && h.fittedFor() == c.model) {
+        List<String> positives = FoldIns.positives(c, h);
+        if (positives.isEmpty()) {
+            return null;
+        }
+        if (h.vector() != null && h.fittedFor() == c.model && h.fittedOn().equals(positives)) {
             return h.vector();
         }
-        float[] v = FoldIns.fit(c, UserFoldIn.forModel(c.model.model.config()), h);
-        if (v != null) {
-            // Keep it unless the user's history moved on meanwhile (then the next read fits again).
-            users.computeIfPresent(h.id(), (id, cur) -> cur.items() == h.items() ? cur.withVector(v, c.model) : cur);
-        }
+        float[] v = FoldIns.fit(c, UserFoldIn.forModel(c.model.model.config()), h.id(), positives);
+        users.computeIfPresent(h.id(), (id, cur) -> cur.items() == h.items() ? cur.withVector(v, c.model, positives)
+                : cur);
         return v;
     }
 
@@ -190,7 +200,20 @@ final class LiveState implements AutoCloseable {
 
     // ---- changes -----------------------------------------------------------------------------
 
+    void followFeed(String feed) {
+        followedFeed = feed;
+    }
+
+    private void refuseIfReplica(String field) {
+        String feed = followedFeed;
+        if (feed != null) {
+            throw new CatalogException(CatalogException.Kind.FOLLOWS_FEED, field, "this replica follows " + feed
+                    + "; send changes there, so that every replica applies them");
+        }
+    }
+
     void addItems(List<NewItem> items) {
+        refuseIfReplica("items");
         StateDirectory.Receipt receipt;
         writes.lock();
         try {
@@ -198,9 +221,7 @@ final class LiveState implements AutoCloseable {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < items.size(); i++) {
                 NewItem it = items.get(i);
-                if (it.id().isBlank()) {
-                    throw new CatalogException(CatalogException.Kind.BAD_ARGUMENT, "id", "items[" + i + "].id is empty");
-                }
+                IdRules.checkItemId(it.id(), "items[" + i + "].id");
                 if (c.contains(it.id()) || !seen.add(it.id())) {
                     throw new CatalogException(CatalogException.Kind.DUPLICATE_ITEM, "id", "item id '" + it.id()
                             + "' is already in the catalog");
@@ -219,6 +240,7 @@ final class LiveState implements AutoCloseable {
     }
 
     void removeItems(List<String> ids) {
+        refuseIfReplica("id");
         StateDirectory.Receipt receipt;
         writes.lock();
         try {
@@ -238,12 +260,10 @@ final class LiveState implements AutoCloseable {
     }
 
     List<InteractionOutcome> recordInteractions(List<Interaction> interactions) {
+        refuseIfReplica("interactions");
         for (int i = 0; i < interactions.size(); i++) {
             Interaction x = interactions.get(i);
-            if (x.user().isBlank()) {
-                throw new CatalogException(CatalogException.Kind.BAD_ARGUMENT, "interactions[" + i + "].user",
-                        "interactions[" + i + "].user is empty");
-            }
+            IdRules.checkUserId(x.user(), "interactions[" + i + "].user");
         }
         List<InteractionOutcome> outcomes = new ArrayList<>(interactions.size());
         List<Interaction> accepted = new ArrayList<>();
@@ -269,14 +289,8 @@ final class LiveState implements AutoCloseable {
             writes.unlock();
         }
         acknowledge(receipt);
-        // Fit the new users touched now rather than on their next read.
-        Catalog c = catalog.get();
-        for (String user : new HashSet<>(accepted.stream().map(Interaction::user).toList())) {
-            UserHistory h = users.get(user);
-            if (h != null && !c.model.userIndex.containsKey(user)) {
-                vectorFor(c, h);
-            }
-        }
+        // New users touched here are fitted on their next read (lazily, about a millisecond), not on
+        // the write path: writers pay the fsync only.
         return outcomes;
     }
 
@@ -336,11 +350,13 @@ final class LiveState implements AutoCloseable {
             StateDirectory.Rotation rotation;
             Catalog c;
             List<Interaction> interactions;
+            Map<String, Long> positions;
             writes.lock();
             try {
                 rotation = state.beginSnapshot();
                 c = catalog.get();
                 interactions = List.copyOf(log);
+                positions = Map.copyOf(feedPositions);
             } finally {
                 writes.unlock();
             }
@@ -356,6 +372,9 @@ final class LiveState implements AutoCloseable {
             for (int i = 0; i < interactions.size(); i += INTERACTIONS_PER_SNAPSHOT_RECORD) {
                 events.add(new StateEvent.InteractionsRecorded(interactions.subList(i,
                         Math.min(interactions.size(), i + INTERACTIONS_PER_SNAPSHOT_RECORD))));
+            }
+            if (!positions.isEmpty()) {
+                events.add(new StateEvent.FeedBatch(positions, List.of()));
             }
             return state.completeSnapshot(rotation, events);
         } finally {
@@ -393,18 +412,47 @@ final class LiveState implements AutoCloseable {
 
     /** Applies a recovered event; lenient where the bundle changed since it was journaled. */
     private void replay(StateEvent event) {
+        if (event instanceof StateEvent.FeedBatch f) {
+            applyFeedEvents(f);
+        } else {
+            applyLeniently(event, false);
+        }
+    }
+
+    /**
+     * Applies an event that was accepted elsewhere (journaled earlier, or published to a feed):
+     * an added id already present is skipped (the bundle wins), a removal of an absent id is skipped,
+     * interactions are recorded whether or not their items are here yet. Items the model cannot
+     * encode are refused when replaying this service's own journal (the bundle changed under it), and
+     * skipped with a warning when they come from a feed (another producer's mistake must not stop
+     * every replica).
+     */
+    private void applyLeniently(StateEvent event, boolean skipInvalidItems) {
         Catalog c = catalog.get();
         switch (event) {
             case StateEvent.ItemsAdded a -> {
-                List<ItemContent> fresh = a.items().stream().filter(it -> !c.contains(it.id())).toList();
-                if (fresh.isEmpty()) {
-                    return;
+                List<ItemContent> fresh = new ArrayList<>();
+                List<NewItem> asNew = new ArrayList<>();
+                for (ItemContent it : a.items()) {
+                    if (c.contains(it.id()) || fresh.stream().anyMatch(f -> f.id().equals(it.id()))) {
+                        continue;
+                    }
+                    NewItem n = new NewItem(it.id(), it.features(), it.words());
+                    try {
+                        c.model.checkContent(n, asNew.size());
+                    } catch (CatalogException e) {
+                        if (!skipInvalidItems) {
+                            throw e;
+                        }
+                        LOG.log(System.Logger.Level.WARNING, "feed item ''{0}'' skipped: {1}", it.id(), e.getMessage());
+                        continue;
+                    }
+                    fresh.add(it);
+                    asNew.add(n);
                 }
-                List<NewItem> asNew = fresh.stream().map(it -> new NewItem(it.id(), it.features(), it.words())).toList();
-                for (int i = 0; i < asNew.size(); i++) {
-                    c.model.checkContent(asNew.get(i), i);
+                if (!fresh.isEmpty()) {
+                    catalog.set(withAdded(c, fresh, c.model.encodeEach(asNew)));
                 }
-                catalog.set(withAdded(c, fresh, c.model.encodeEach(asNew)));
             }
             case StateEvent.ItemsRemoved r -> {
                 List<String> present = r.ids().stream().filter(c::contains).distinct().toList();
@@ -413,6 +461,40 @@ final class LiveState implements AutoCloseable {
                 }
             }
             case StateEvent.InteractionsRecorded i -> applyInteractions(i.interactions());
+            case StateEvent.FeedBatch f -> throw new IllegalArgumentException("nested feed batch");
+        }
+    }
+
+    private void applyFeedEvents(StateEvent.FeedBatch batch) {
+        for (StateEvent e : batch.events()) {
+            applyLeniently(e, true);
+        }
+        feedPositions.putAll(batch.positions());
+    }
+
+    /**
+     * Applies events consumed from a feed, with the positions after them, as one journaled change
+     * (durable before this returns, when there is a state directory).
+     */
+    void applyFeed(StateEvent.FeedBatch batch) {
+        StateDirectory.Receipt receipt;
+        writes.lock();
+        try {
+            receipt = journal(batch);
+            applyFeedEvents(batch);
+        } finally {
+            writes.unlock();
+        }
+        acknowledge(receipt);
+    }
+
+    /** Where the feed consumer is to go on: topic:partition to the next offset (empty if none yet). */
+    Map<String, Long> feedPositions() {
+        writes.lock();
+        try {
+            return Map.copyOf(feedPositions);
+        } finally {
+            writes.unlock();
         }
     }
 

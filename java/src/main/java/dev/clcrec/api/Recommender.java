@@ -376,6 +376,33 @@ public final class Recommender implements AutoCloseable {
         return live.snapshot();
     }
 
+    /**
+     * Applies events consumed from a feed (a Kafka topic shared by replicas) together with the feed
+     * positions after them, as one change: journaled and durable before this returns when there is a
+     * state directory, so a restart resumes at {@link #feedPositions()} with nothing applied twice.
+     * Applied leniently, so that replicas converge whatever the interleaving of topics: an added id
+     * already present or an item the model cannot encode is skipped (with a warning), a removal of an
+     * absent id is skipped, and interactions are recorded even before their item arrives.
+     */
+    public void applyFeed(dev.clcrec.state.StateEvent.FeedBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        live.applyFeed(batch);
+    }
+
+    /**
+     * Makes this Recommender a replica of a feed: from now on {@link #addItems}, {@link #removeItems}
+     * and {@link #recordInteractions} are refused ({@code FOLLOWS_FEED}, naming {@code feed}), since a
+     * change made here alone would make the replicas diverge; {@link #applyFeed} is the only writer.
+     */
+    public void followFeed(String feed) {
+        live.followFeed(Objects.requireNonNull(feed, "feed"));
+    }
+
+    /** The feed positions this state includes ("topic:partition" to the next offset); empty if none. */
+    public Map<String, Long> feedPositions() {
+        return live.feedPositions();
+    }
+
     /** Whether changes are journaled to a state directory. */
     public boolean durable() {
         return live.durable();
@@ -421,9 +448,9 @@ public final class Recommender implements AutoCloseable {
 
     /**
      * Encodes the items from their content and makes them recommendable to every user at once, next to
-     * the existing items, as cold-start items. All or nothing: a bad item (id already in the catalog or
-     * repeated, missing or extra modality, wrong width, non-finite value) rejects the whole call with a
-     * {@link CatalogException} naming the field.
+     * the existing items, as cold-start items. All or nothing: a bad item (id already in the catalog,
+     * repeated or outside {@link IdRules}, missing or extra modality, wrong width, non-finite value)
+     * rejects the whole call with a {@link CatalogException} naming the field.
      */
     public void addItems(List<NewItem> items) {
         Objects.requireNonNull(items, "items");

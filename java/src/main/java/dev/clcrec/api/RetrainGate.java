@@ -58,7 +58,7 @@ final class RetrainGate {
         UserFoldIn fold = UserFoldIn.forModel(m.model.config());
         for (Map.Entry<Integer, List<String>> e : data.trainedItemsOfNewUser.entrySet()) {
             String id = data.userIds.get(e.getKey());
-            float[] v = FoldIns.fit(c, fold, UserHistory.empty(id).plus(e.getValue()));
+            float[] v = FoldIns.fit(c, fold, id, FoldIns.positives(c, UserHistory.empty(id).plus(e.getValue())));
             if (v != null) {
                 System.arraycopy(v, 0, out, e.getKey() * d, d);
             }

@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
             settings.put("minutes", minutes);
             settings.put("seed", seed);
             return TrainReport.run(spec.commandLine().getOut(), data, data.content(), config, out, "", "results.json",
-                    settings, true) ? 0 : 1;
+                    settings, Baselines.UNTRAINED) ? 0 : 1;
         }
     }
 }

@@ -32,7 +32,7 @@ final class EvaluateCommand implements Callable<Integer> {
     boolean baselines;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         m.check(spec);
         new FlagChecks(spec).eachInRange("--ks", ks, 1, FlagChecks.MAX_K).intRange("--step", step, 1, Integer.MAX_VALUE);
         try (Dataset data = Datasets.open(DataPaths.resolve(spec, m.dataPath))) {
@@ -47,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 RunConfig cfg = new RunConfig(dev.clcrec.engine.ModelConfig.defaults(1, 1, 1),
                         new SamplingConfig(1, 0, 0, 1, 0, false), new TrainOptions(0, 1, ks[0], null, null, 0), ks,
                         step, null);
-                table.putAll(TrainReport.baselines(data, content, cfg));
+                table.putAll(TrainReport.baselines(data, content, cfg, false));
             }
             var out = spec.commandLine().getOut();
             out.print(ResultsTable.compare(m.model + " on " + data.name()

@@ -2,6 +2,7 @@ package dev.clcrec.cli;
 
 import dev.clcrec.api.RepeatedTraining;
 import dev.clcrec.data.Dataset;
+import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.train.EpochRecord;
 import dev.clcrec.train.ResultsFiles;
@@ -38,9 +39,10 @@ final class RepeatedReport {
                                      int runs, int parallel, Path outDir, String jsonName,
                                      Map<String, Object> settings) throws InterruptedException {
         var selection = config.options().selection();
-        out.printf("dataset %s: %d users, %d items (%d warm, %d cold); %d runs, seeds %d..%d, %d at a time%n",
+        out.printf("dataset %s: %d users, %d items (%d warm, %d cold); %d runs, seeds %d..%d, %d at a time; device %s%n",
                 data.name(), data.numUser(), data.numItem(), data.numWarmItem(), data.numItem() - data.numWarmItem(),
-                runs, config.model().seed(), config.model().seed() + runs - 1, parallel);
+                runs, config.model().seed(), config.model().seed() + runs - 1, parallel,
+                ClcrecModel.deviceFor(config.model()));
         out.flush();
         RepeatedTraining.Outcome o = RepeatedTraining.run(data, content, config, runs, parallel, outDir,
                 seed -> new TrainingListener() {

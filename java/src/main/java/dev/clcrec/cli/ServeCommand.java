@@ -3,13 +3,17 @@ package dev.clcrec.cli;
 import dev.clcrec.api.Recommender;
 import dev.clcrec.api.StateOptions;
 import dev.clcrec.engine.Device;
+import dev.clcrec.feed.KafkaFeed;
+import dev.clcrec.serve.AccessControl;
 import dev.clcrec.serve.RecommendationServer;
+import io.helidon.common.tls.Tls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -20,6 +24,9 @@ import picocli.CommandLine.Spec;
         description = {"Serves a model bundle over HTTP/JSON: GET /v1/users/{id}/recommendations?k=&items=all|warm|cold, "
                 + "GET /v1/users/{id}/interactions, POST /v1/interactions, POST /v1/items, GET /v1/items/{id}, DELETE /v1/items/{id}, "
                 + "POST /v1/admin/reload, POST /v1/admin/snapshot, POST /v1/admin/retrain, POST /v1/admin/rollback, GET /health, GET /metrics.",
+                "Writes (any method but GET/HEAD/OPTIONS) and /v1/admin/* need 'Authorization: Bearer <token>', the "
+                + "token from --token-file or CLCREC_TOKEN (never a flag value); reads are open unless --protect-reads. "
+                + "Reloads load bundles under --bundle-root only. HTTPS with --tls-cert/--tls-key or --tls-keystore.",
                 "With --state the service can retrain itself over what it recorded (--retrain-every, POST /v1/admin/retrain):"
                 + " a candidate is swapped in only if it is not worse on the newest interactions than the model serving.",
                 "SIGTERM stops taking requests, finishes those in flight and exits 0."})
@@ -77,8 +84,23 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--keep-models", defaultValue = "3", description = "Bundles kept for POST /v1/admin/rollback: the one"
             + " in force and those before it (default ${DEFAULT-VALUE}).")
     int keepModels;
+    @Option(names = "--kafka-bootstrap", description = "Run as a replica fed from Kafka (host:port,...): items and"
+            + " interactions are consumed from --items-topic and --interactions-topic (local changes are then refused"
+            + " with 409). With --state the replica resumes at its own position after a restart; without, it reads"
+            + " the topics from the beginning.")
+    String kafkaBootstrap;
+    @Option(names = "--items-topic", defaultValue = "clcrec-items", description = "Item additions and removals (default"
+            + " ${DEFAULT-VALUE}; one partition).")
+    String itemsTopic;
+    @Option(names = "--interactions-topic", defaultValue = "clcrec-interactions", description = "Interactions, keyed by"
+            + " user (default ${DEFAULT-VALUE}).")
+    String interactionsTopic;
+    @Option(names = "--kafka-group", description = "Also commit the replica's positions to this consumer group (for"
+            + " monitoring lag with Kafka's tools).")
+    String kafkaGroup;
     @Option(names = "--drain-seconds", defaultValue = "30", description = "How long SIGTERM waits for requests in flight (default ${DEFAULT-VALUE}).")
     int drainSeconds;
+    @Mixin ServeSecurityOptions security;
 
     /** The retraining flags, checked; null without --state (then no retrain flag may be given). */
     private dev.clcrec.api.RetrainOptions retrainOptions() {
@@ -142,6 +164,16 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--snapshot-every must be >= 1, got " + snapshotEvery);
         }
         dev.clcrec.api.RetrainOptions retrain = retrainOptions();
+        var err = spec.commandLine().getErr();
+        AccessControl access;
+        Tls tls;
+        try { // before the model loads: a misconfigured deploy fails in a second, naming the flag
+            access = security.access(System.getenv(), host, err);
+            tls = security.tls(System.getenv(), err);
+            security.checkBundleRoot();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         Recommender rec = state == null ? Recommender.open(model, Device.CPU, threads)
                 : Recommender.open(model, Device.CPU, threads, new StateOptions(state, snapshotEvery));
         RecommendationServer server;
@@ -155,18 +187,24 @@ final class ServeCommand implements Callable<Integer> {
                     log.flush();
                 });
             }
-            server = RecommendationServer.start(rec, new RecommendationServer.Options(host, port, model, maxBody, maxK));
+            server = RecommendationServer.start(rec, new RecommendationServer.Options(host, port, model, maxBody, maxK,
+                    access, security.bundleRoot, tls));
         } catch (RuntimeException e) {
             rec.close();
             throw e;
         }
+        KafkaFeed feed = kafkaBootstrap == null ? null : KafkaFeed.start(rec,
+                new KafkaFeed.Options(kafkaBootstrap, itemsTopic, interactionsTopic, kafkaGroup));
         var out = spec.commandLine().getOut();
-        out.printf("serving %s (model %s, %d items%s) on http://%s:%d%n", model, rec.modelVersion(), rec.catalogSize(),
-                state == null ? "" : ", state " + state, host, server.port());
+        out.printf("serving %s (model %s, %d items%s) on %s://%s:%d%n", model, rec.modelVersion(), rec.catalogSize(),
+                state == null ? "" : ", state " + state, tls == null ? "http" : "https", host, server.port());
         out.flush();
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             boolean clean = server.drain(Duration.ofSeconds(drainSeconds));
+            if (feed != null) {
+                feed.close();
+            }
             rec.close();
             System.out.println(clean ? "drained; bye" : "stopped with requests still in flight");
             System.out.flush();

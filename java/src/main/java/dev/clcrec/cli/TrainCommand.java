@@ -32,15 +32,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data_path", description = "Dataset directory, or a name under ./Data/ (reference layout or ours).",
             defaultValue = "movielens")
     String dataPath;
-    @Option(names = "--l_r", description = "Learning rate (default ${DEFAULT-VALUE}).", defaultValue = "0.001")
+    @Option(names = "--l_r", description = "Learning rate (default ${DEFAULT-VALUE}; reference 0.001).",
+            defaultValue = TrainDefaults.L_R)
     double learningRate;
-    @Option(names = "--reg_weight", description = "Weight of the embedding-norm regulariser (default ${DEFAULT-VALUE}).",
-            defaultValue = "0.1")
+    @Option(names = "--reg_weight", description = "Weight of the embedding-norm regulariser (default ${DEFAULT-VALUE}; "
+            + "reference 0.1).", defaultValue = TrainDefaults.REG_WEIGHT)
     double regWeight;
     @Option(names = "--num_workers", description = "Sampler threads running ahead of training (default ${DEFAULT-VALUE}).",
             defaultValue = "1")
     int numWorkers;
-    @Option(names = "--num_neg", description = "Negatives per training pair (default ${DEFAULT-VALUE}).", defaultValue = "512")
+    @Option(names = "--num_neg", description = "Negatives per training pair (default ${DEFAULT-VALUE}; reference 512).",
+            defaultValue = TrainDefaults.NUM_NEG)
     int numNeg;
     @Option(names = "--has_v", description = "Use visual features: True|False.", defaultValue = "True",
             converter = PythonBoolean.class, arity = "1")
@@ -51,17 +53,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--has_t", description = "Use textual features: True|False.", defaultValue = "True",
             converter = PythonBoolean.class, arity = "1")
     boolean hasT;
-    @Option(names = "--lr_lambda", description = "Weight of the R-E loss; 1-lr_lambda weighs U-I (default ${DEFAULT-VALUE}).",
-            defaultValue = "1")
+    @Option(names = "--lr_lambda", description = "Weight of the R-E loss; 1-lr_lambda weighs U-I (default ${DEFAULT-VALUE}; "
+            + "reference 1, which gives U-I weight 0).", defaultValue = TrainDefaults.LR_LAMBDA)
     double lrLambda;
-    @Option(names = "--temp_value", description = "Softmax temperature (default ${DEFAULT-VALUE}).", defaultValue = "1")
+    @Option(names = "--temp_value", description = "Softmax temperature (default ${DEFAULT-VALUE}; reference 1).",
+            defaultValue = TrainDefaults.TEMP_VALUE)
     double tempValue;
-    @Option(names = "--num_sample", description = "Fraction of rows whose U-I candidate is the encoder output (default ${DEFAULT-VALUE}).",
-            defaultValue = "0.5")
+    @Option(names = "--num_sample", description = "Fraction of rows whose U-I candidate is the encoder output "
+            + "(default ${DEFAULT-VALUE}; reference 0.5).", defaultValue = TrainDefaults.NUM_SAMPLE)
     double numSample;
     @Option(names = "--batch_size", description = "Training pairs per step (default ${DEFAULT-VALUE}).", defaultValue = "256")
     int batchSize;
-    @Option(names = "--dim_E", description = "Embedding width (default ${DEFAULT-VALUE}).", defaultValue = "64")
+    @Option(names = "--dim_E", description = "Embedding width (default ${DEFAULT-VALUE}; reference 64).",
+            defaultValue = TrainDefaults.DIM_E)
     int dimE;
     @Option(names = "--topK",
             description = "K of the reported metrics and, without --select-on, of model selection (default ${DEFAULT-VALUE}).",
@@ -87,6 +91,11 @@ final class TrainCommand implements Callable<Integer> {
     String prefix;
 
     // ---- our own ----
+    @Option(names = "--reference-defaults", description = {"Model flags not given take the reference's argparse "
+            + "defaults (--l_r 0.001 --reg_weight 0.1 --num_neg 512 --lr_lambda 1 --temp_value 1 --num_sample 0.5 "
+            + "--dim_E 64) instead of ours. The reference's --lr_lambda 1 weighs the user-item loss 0 and trains a "
+            + "near-random model; ours were measured to train a good one (README, \"Default settings\")."})
+    boolean referenceDefaults;
     @Option(names = "--threads", description = "LibTorch threads; 0 = all cores (default ${DEFAULT-VALUE}).", defaultValue = "0")
     int threads;
     @Option(names = "--patience", description = "Epochs without a better --select-on value before stopping (reference: 7).",
@@ -107,7 +116,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-minutes", description = "Start no new epoch after this many minutes (0 = no limit).",
             defaultValue = "0")
     double maxMinutes;
-    @Option(names = "--baselines", description = "Also evaluate the content-only and random baselines.")
+    @Option(names = "--baselines", description = {"Also evaluate the content-kNN, content-profile and random "
+            + "baselines and train the id-only collaborative one (this model's flags without content: lr_lambda 0, "
+            + "num_sample 0; warm items only), and warn where one beats the model on the test split."})
     boolean baselines;
     @Option(names = "--select-on", paramLabel = "SPLIT:SETTING:METRIC@K",
             description = {"What the best epoch maximises: model selection, the stopping rule, the best checkpoint "
@@ -146,6 +157,12 @@ final class TrainCommand implements Callable<Integer> {
                         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                                 "--runs > 1 cannot be combined with data-parallel training (--nproc/--world-size)");
                     }
+                    if (baselines) {
+                        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--baselines compares "
+                                + "one run with the baselines; with --runs > 1 train the id-only baseline as its own "
+                                + "--runs (--lr_lambda 0 --num_sample 0 --select-on val:warm:...) and the content "
+                                + "ones with evaluate --baselines (scripts/bench-accuracy.sh does both)");
+                    }
                     if (distributed.replayRanks > 1 || distributed.sparseUpdates) {
                         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs > 1 trains "
                                 + "ordinary single-process runs; it cannot be combined with --replay-ranks or "
@@ -168,6 +185,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Every flag's range, before anything is read (each error names its flag). */
     void checkFlags() {
+        applyReferenceDefaults();
         FlagChecks c = new FlagChecks(spec);
         c.positiveFinite("--l_r", learningRate)
                 .nonNegativeFinite("--reg_weight", regWeight)
@@ -199,7 +217,7 @@ final class TrainCommand implements Callable<Integer> {
                               DistributedOptions.Rank rank) throws InterruptedException {
         if (rank == null) {
             return TrainReport.run(spec.commandLine().getOut(), data, content, config, out, prefix, saveFile, settings,
-                    baselines, distributed.dataParallel(null));
+                    baselineSet(), distributed.dataParallel(null));
         }
         var backend = DistributedOptions.backend(config.model().device());
         int deviceIndex = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
@@ -210,9 +228,12 @@ final class TrainCommand implements Callable<Integer> {
             RunConfig onDevice = backend == dev.clcrec.engine.ProcessGroup.Backend.NCCL
                     ? withDeviceIndex(config, deviceIndex) : config;
             return TrainReport.run(spec.commandLine().getOut(), data, content, onDevice, out, prefix, saveFile,
-                    settings, baselines,
-                    distributed.dataParallel(group));
+                    settings, baselineSet(), distributed.dataParallel(group));
         }
+    }
+
+    private Baselines baselineSet() {
+        return baselines ? Baselines.ALL : Baselines.NONE;
     }
 
     private static RunConfig withDeviceIndex(RunConfig c, int index) {
@@ -221,6 +242,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     RunConfig runConfig() {
+        applyReferenceDefaults();
         checkRuns();
         Device dev = parseDevice();
         ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withTempValue(tempValue).withLrLambda(lrLambda)
@@ -231,6 +253,32 @@ final class TrainCommand implements Callable<Integer> {
         TrainOptions options = new TrainOptions(numEpoch, patience, selection(), best,
                 out.resolve(prefix + "last.ckpt"), maxMinutes * 60);
         return new RunConfig(model, sampling, options, ks, step, weightLoad);
+    }
+
+    /**
+     * With --reference-defaults, every changed flag the command line did not give takes the
+     * reference's value (TrainDefaults); flags given keep theirs. Idempotent.
+     */
+    void applyReferenceDefaults() {
+        if (!referenceDefaults) {
+            return;
+        }
+        var parsed = spec.commandLine().getParseResult();
+        for (TrainDefaults.Flag f : TrainDefaults.CHANGED) {
+            if (parsed != null && parsed.hasMatchedOption(f.name())) {
+                continue;
+            }
+            switch (f.name()) {
+                case "--l_r" -> learningRate = Double.parseDouble(f.reference());
+                case "--reg_weight" -> regWeight = Double.parseDouble(f.reference());
+                case "--num_neg" -> numNeg = Integer.parseInt(f.reference());
+                case "--lr_lambda" -> lrLambda = Double.parseDouble(f.reference());
+                case "--temp_value" -> tempValue = Double.parseDouble(f.reference());
+                case "--num_sample" -> numSample = Double.parseDouble(f.reference());
+                case "--dim_E" -> dimE = Integer.parseInt(f.reference());
+                default -> throw new IllegalStateException("no field for " + f.name());
+            }
+        }
     }
 
     SelectionCriterion selection() {
@@ -297,6 +345,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("patience", patience);
         s.put("reference_negatives", referenceNegatives);
         s.put("frozen_words", frozenWords);
+        s.put("reference_defaults", referenceDefaults);
         s.put("select_on", selection().toString());
         s.put("runs", runs);
         s.put("sparse_updates", distributed.sparseUpdates);

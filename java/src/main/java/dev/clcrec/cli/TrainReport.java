@@ -2,7 +2,9 @@ package dev.clcrec.cli;
 
 import dev.clcrec.api.Recommender;
 import dev.clcrec.data.Dataset;
+import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
+import dev.clcrec.eval.BaselineWarnings;
 import dev.clcrec.eval.ContentBaseline;
 import dev.clcrec.eval.ItemKnnBaseline;
 import dev.clcrec.sampling.ItemSets;
@@ -10,6 +12,7 @@ import dev.clcrec.eval.EvalResult;
 import dev.clcrec.eval.Evaluator;
 import dev.clcrec.eval.RandomRanker;
 import dev.clcrec.train.DatasetViews;
+import dev.clcrec.train.IdOnlyBaseline;
 import dev.clcrec.train.ResultsFiles;
 import dev.clcrec.train.ResultsTable;
 import dev.clcrec.train.RunConfig;
@@ -33,14 +36,14 @@ final class TrainReport {
 
     /** @return false when training stopped on a non-finite loss */
     static boolean run(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config, Path outDir,
-                       String prefix, String jsonName, Map<String, Object> settings, boolean baselines)
+                       String prefix, String jsonName, Map<String, Object> settings, Baselines baselines)
             throws InterruptedException {
         return run(out, data, content, config, outDir, prefix, jsonName, settings, baselines, DataParallel.SINGLE);
     }
 
     /** Only rank 0 prints and writes (holding the output folder); the other ranks train their share and report nothing. */
     static boolean run(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config, Path outDir,
-                       String prefix, String jsonName, Map<String, Object> settings, boolean baselines,
+                       String prefix, String jsonName, Map<String, Object> settings, Baselines baselines,
                        DataParallel parallel) throws InterruptedException {
         if (!parallel.leader()) {
             TrainingRun.Outcome o = TrainingRun.execute(data, content, config, TrainingListener.NONE, parallel);
@@ -60,11 +63,11 @@ final class TrainReport {
 
     private static boolean runLocked(PrintWriter out, Dataset data, ContentFeatures content, RunConfig config,
                                      Path outDir, String prefix, String jsonName, Map<String, Object> settings,
-                                     boolean baselines, DataParallel parallel) throws InterruptedException {
+                                     Baselines baselines, DataParallel parallel) throws InterruptedException {
         int k = config.options().selectionK();
-        out.printf("dataset %s: %d users, %d items (%d warm, %d cold), %d training pairs%n", data.name(),
+        out.printf("dataset %s: %d users, %d items (%d warm, %d cold), %d training pairs; device %s%n", data.name(),
                 data.numUser(), data.numItem(), data.numWarmItem(), data.numItem() - data.numWarmItem(),
-                data.train().size());
+                data.train().size(), ClcrecModel.deviceFor(config.model()));
         out.flush();
         ConsoleProgress progress = new ConsoleProgress(out, System.console() != null, data.train().size(), k);
         if (parallel.distributed()) {
@@ -79,12 +82,16 @@ final class TrainReport {
             if (result.best() != null) {
                 table.put("CLCRec", result.best().eval());
             }
-            Map<String, EvalResult> base = baselines ? baselines(data, content, config) : Map.of();
+            Map<String, EvalResult> base = baselines == Baselines.NONE ? Map.of()
+                    : baselines(data, content, config, baselines == Baselines.ALL);
             table.putAll(base);
             if (!table.isEmpty()) {
                 String title = result.best() == null ? "" : "best epoch " + result.best().epoch() + " of "
                         + result.history().size() + " (selected on " + config.options().selection().describe() + ")";
                 out.print(ResultsTable.compare(title, table));
+                if (result.best() != null) {
+                    BaselineWarnings.of("CLCRec", result.best().eval(), base).forEach(out::println);
+                }
                 out.flush();
             }
             Path json = outDir.resolve(prefix + jsonName);
@@ -120,8 +127,20 @@ final class TrainReport {
         }
     }
 
-    static Map<String, EvalResult> baselines(Dataset data, ContentFeatures content, RunConfig config) {
+    /**
+     * The content-only baselines (no training), a random ranking and, with {@code trainIdOnly}, the
+     * id-only collaborative model trained with the model's own flags (warm setting only; see
+     * IdOnlyBaseline).
+     */
+    static Map<String, EvalResult> baselines(Dataset data, ContentFeatures content, RunConfig config,
+                                             boolean trainIdOnly) throws InterruptedException {
         Map<String, EvalResult> m = new LinkedHashMap<>();
+        if (trainIdOnly) {
+            EvalResult idOnly = IdOnlyBaseline.evaluate(data, content, config);
+            if (idOnly != null) {
+                m.put("id-only", idOnly);
+            }
+        }
         try (Evaluator ev = DatasetViews.evaluator(data, config.ks(), config.evalBlock())) {
             if (!content.modalities().isEmpty()) {
                 ItemSets train = DatasetViews.sets(data.train());

@@ -86,6 +86,22 @@ public final class ClcrecModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The device a model created with this config would report as its {@link #device()} (for
+     * example "cpu (generic kernels)"), without creating one; fails as {@link #create} would for an
+     * unavailable device or a bad CLCREC_KERNELS.
+     */
+    public static String deviceFor(ModelConfig config) {
+        Objects.requireNonNull(config, "config");
+        NativeLibrary.ensureLoaded();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(256);
+            Status.check(clcrec_h.clcrec_config_device(ConfigStruct.write(config, arena), buf, buf.byteSize()),
+                    "clcrec_config_device");
+            return buf.getString(0);
+        }
+    }
+
     /** Creates a model with freshly initialised parameters (seeded by config.seed()). */
     public static ClcrecModel create(ModelConfig config, ContentFeatures features) {
         Objects.requireNonNull(config, "config");
@@ -112,12 +128,19 @@ public final class ClcrecModel implements AutoCloseable {
 
     /**
      * Loads a checkpoint written by {@link #save}: the stored config (with the given device and
-     * thread count) and the same content features the model was trained with. The file's checksums
+     * thread count, and kernels {@link Kernels#AUTO}: checkpoints do not store that choice) and the
+     * same content features the model was trained with. The file's checksums
      * are verified before anything is loaded, and NaN or infinite weights are refused.
      */
     public static ClcrecModel load(Path checkpoint, ContentFeatures features, Device device, int deviceIndex,
             int numThreads) {
-        return loadWithState(checkpoint, features, device, deviceIndex, numThreads).model();
+        return load(checkpoint, features, device, deviceIndex, numThreads, Kernels.AUTO);
+    }
+
+    /** {@link #load(Path, ContentFeatures, Device, int, int)} on the given kernels. */
+    public static ClcrecModel load(Path checkpoint, ContentFeatures features, Device device, int deviceIndex,
+            int numThreads, Kernels kernels) {
+        return loadWithState(checkpoint, features, device, deviceIndex, numThreads, kernels).model();
     }
 
     /** A loaded model (the caller closes it) and the state saved in the same unit (null when none was). */
@@ -129,7 +152,14 @@ public final class ClcrecModel implements AutoCloseable {
      */
     public static Loaded loadWithState(Path checkpoint, ContentFeatures features, Device device, int deviceIndex,
             int numThreads) {
+        return loadWithState(checkpoint, features, device, deviceIndex, numThreads, Kernels.AUTO);
+    }
+
+    /** {@link #loadWithState(Path, ContentFeatures, Device, int, int)} on the given kernels. */
+    public static Loaded loadWithState(Path checkpoint, ContentFeatures features, Device device, int deviceIndex,
+            int numThreads, Kernels kernels) {
         Objects.requireNonNull(checkpoint, "checkpoint");
+        Objects.requireNonNull(kernels, "kernels");
         Objects.requireNonNull(device, "device");
         NativeLibrary.ensureLoaded();
         try (Arena arena = Arena.ofConfined()) {
@@ -140,7 +170,7 @@ public final class ClcrecModel implements AutoCloseable {
                     label, cfg), "reading checkpoint " + checkpoint);
             ModelConfig stored = ConfigStruct.read(cfg);
             ClcrecModel model = create(stored.withDevice(device).withDeviceIndex(deviceIndex)
-                    .withNumThreads(numThreads), features);
+                    .withNumThreads(numThreads).withKernels(kernels), features);
             try (ModelHandle.Lease lease = model.handle.acquire("load")) {
                 Status.check(clcrec_h.clcrec_model_load_buffer(lease.pointer(), unit.archive(),
                         unit.archive().byteSize(), label), "loading checkpoint " + checkpoint);
@@ -152,12 +182,12 @@ public final class ClcrecModel implements AutoCloseable {
         }
     }
 
-    /** The config the model runs with; its device is resolved (CPU or CUDA, never AUTO). */
+    /** The config the model runs with; its device and kernels are resolved (never AUTO). */
     public ModelConfig config() {
         return config;
     }
 
-    /** The device in use, e.g. "cpu" or "cuda:0". */
+    /** The device in use, e.g. "cpu", "cpu (generic kernels)" (see {@link Kernels}) or "cuda:0". */
     public String device() {
         return device;
     }

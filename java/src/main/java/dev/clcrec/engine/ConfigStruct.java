@@ -25,6 +25,7 @@ final class ConfigStruct {
         clcrec_config.num_threads(s, c.numThreads());
         clcrec_config.train_word_embedding(s, c.trainWordEmbedding() ? 1 : 0);
         clcrec_config.seed(s, c.seed());
+        clcrec_config.kernels(s, c.kernels().code());
         return s;
     }
 
@@ -44,6 +45,7 @@ final class ConfigStruct {
                 clcrec_config.device_index(s),
                 clcrec_config.num_threads(s),
                 clcrec_config.train_word_embedding(s) != 0,
-                clcrec_config.seed(s));
+                clcrec_config.seed(s),
+                Kernels.fromCode(clcrec_config.kernels(s)));
     }
 }

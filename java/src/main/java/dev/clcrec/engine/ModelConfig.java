@@ -22,10 +22,11 @@ import java.util.Objects;
  * @param numThreads         LibTorch intra-op threads; 0 or less means all cores
  * @param trainWordEmbedding true: the word table learns; false: frozen as in the reference
  * @param seed               seeds parameter initialisation
+ * @param kernels            the CPU kernels or the device-generic path (read when the model is created)
  */
 public record ModelConfig(long numUser, long numItem, long numWarmItem, int dimE, int hiddenDim, int wordDim,
         double tempValue, double lrLambda, double regWeight, double learningRate, Device device, int deviceIndex,
-        int numThreads, boolean trainWordEmbedding, long seed) {
+        int numThreads, boolean trainWordEmbedding, long seed, Kernels kernels) {
 
     public ModelConfig {
         positive("numUser", numUser);
@@ -45,6 +46,7 @@ public record ModelConfig(long numUser, long numItem, long numWarmItem, int dimE
             throw new IllegalArgumentException("learningRate must be positive and finite, got " + learningRate);
         }
         Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(kernels, "kernels");
         if (deviceIndex < 0) {
             throw new IllegalArgumentException("deviceIndex must be >= 0, got " + deviceIndex);
         }
@@ -52,87 +54,93 @@ public record ModelConfig(long numUser, long numItem, long numWarmItem, int dimE
 
     /**
      * The reference's defaults (REFERENCE.md, "default" column): dim_E 64, hidden 256, word width 128,
-     * temp_value 1, lr_lambda 1, reg_weight 0.1, l_r 0.001, seed 1; device AUTO, all cores. The word
+     * temp_value 1, lr_lambda 1, reg_weight 0.1, l_r 0.001, seed 1; device AUTO, all cores, kernels AUTO
+     * (the CPU kernels unless CLCREC_KERNELS says otherwise). The word
      * table trains (the reference's frozen table is a bug; use withTrainWordEmbedding(false) to match it).
      */
     public static ModelConfig defaults(long numUser, long numItem, long numWarmItem) {
         return new ModelConfig(numUser, numItem, numWarmItem, 64, 256, 128,
-                1.0, 1.0, 0.1, 0.001, Device.AUTO, 0, 0, true, 1L);
+                1.0, 1.0, 0.1, 0.001, Device.AUTO, 0, 0, true, 1L, Kernels.AUTO);
     }
 
     public ModelConfig withNumUser(long v) {
         return new ModelConfig(v, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withNumItem(long v) {
         return new ModelConfig(numUser, v, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withNumWarmItem(long v) {
         return new ModelConfig(numUser, numItem, v, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withDimE(int v) {
         return new ModelConfig(numUser, numItem, numWarmItem, v, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withHiddenDim(int v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, v, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withWordDim(int v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, v, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withTempValue(double v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, v, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withLrLambda(double v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, v, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withRegWeight(double v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, v,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withLearningRate(double v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                v, device, deviceIndex, numThreads, trainWordEmbedding, seed);
+                v, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withDevice(Device v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, v, deviceIndex, numThreads, trainWordEmbedding, seed);
+                learningRate, v, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withDeviceIndex(int v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, v, numThreads, trainWordEmbedding, seed);
+                learningRate, device, v, numThreads, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withNumThreads(int v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, v, trainWordEmbedding, seed);
+                learningRate, device, deviceIndex, v, trainWordEmbedding, seed, kernels);
     }
 
     public ModelConfig withTrainWordEmbedding(boolean v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, v, seed);
+                learningRate, device, deviceIndex, numThreads, v, seed, kernels);
     }
 
     public ModelConfig withSeed(long v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, v);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, v, kernels);
+    }
+
+    public ModelConfig withKernels(Kernels v) {
+        return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, v);
     }
 
     private static void positive(String name, long value) {

@@ -30,6 +30,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     int32_t num_threads;
  *     int32_t train_word_embedding;
  *     int64_t seed;
+ *     int32_t kernels;
  * }
  * }
  */
@@ -54,7 +55,9 @@ public class clcrec_config {
         clcrec_h.C_INT.withName("device_index"),
         clcrec_h.C_INT.withName("num_threads"),
         clcrec_h.C_INT.withName("train_word_embedding"),
-        clcrec_h.C_LONG.withName("seed")
+        clcrec_h.C_LONG.withName("seed"),
+        clcrec_h.C_INT.withName("kernels"),
+        MemoryLayout.paddingLayout(4)
     ).withName("clcrec_config");
 
     /**
@@ -722,6 +725,50 @@ public class clcrec_config {
      */
     public static void seed(MemorySegment struct, long fieldValue) {
         struct.set(seed$LAYOUT, seed$OFFSET, fieldValue);
+    }
+
+    private static final OfInt kernels$LAYOUT = (OfInt)$LAYOUT.select(groupElement("kernels"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * int32_t kernels
+     * }
+     */
+    public static final OfInt kernels$layout() {
+        return kernels$LAYOUT;
+    }
+
+    private static final long kernels$OFFSET = $LAYOUT.byteOffset(groupElement("kernels"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * int32_t kernels
+     * }
+     */
+    public static final long kernels$offset() {
+        return kernels$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * int32_t kernels
+     * }
+     */
+    public static int kernels(MemorySegment struct) {
+        return struct.get(kernels$LAYOUT, kernels$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * int32_t kernels
+     * }
+     */
+    public static void kernels(MemorySegment struct, int fieldValue) {
+        struct.set(kernels$LAYOUT, kernels$OFFSET, fieldValue);
     }
 
     /**

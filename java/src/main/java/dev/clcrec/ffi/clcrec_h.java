@@ -131,6 +131,33 @@ public class clcrec_h extends clcrec_h$shared {
     public static int CLCREC_DEVICE_CUDA() {
         return CLCREC_DEVICE_CUDA;
     }
+    private static final int CLCREC_KERNELS_AUTO = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define CLCREC_KERNELS_AUTO 0
+     * }
+     */
+    public static int CLCREC_KERNELS_AUTO() {
+        return CLCREC_KERNELS_AUTO;
+    }
+    private static final int CLCREC_KERNELS_CPU = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define CLCREC_KERNELS_CPU 1
+     * }
+     */
+    public static int CLCREC_KERNELS_CPU() {
+        return CLCREC_KERNELS_CPU;
+    }
+    private static final int CLCREC_KERNELS_GENERIC = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define CLCREC_KERNELS_GENERIC 2
+     * }
+     */
+    public static int CLCREC_KERNELS_GENERIC() {
+        return CLCREC_KERNELS_GENERIC;
+    }
     private static final int CLCREC_BACKEND_GLOO = (int)1L;
     /**
      * {@snippet lang=c :
@@ -647,6 +674,68 @@ public class clcrec_h extends clcrec_h$shared {
                 traceDowncall("clcrec_model_device", model, buf, cap);
             }
             return (int)mh$.invokeExact(model, buf, cap);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_config_device {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_config_device");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_config_device(const clcrec_config *config, char *buf, int64_t cap)
+     * }
+     */
+    public static FunctionDescriptor clcrec_config_device$descriptor() {
+        return clcrec_config_device.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_config_device(const clcrec_config *config, char *buf, int64_t cap)
+     * }
+     */
+    public static MethodHandle clcrec_config_device$handle() {
+        return clcrec_config_device.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_config_device(const clcrec_config *config, char *buf, int64_t cap)
+     * }
+     */
+    public static MemorySegment clcrec_config_device$address() {
+        return clcrec_config_device.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_config_device(const clcrec_config *config, char *buf, int64_t cap)
+     * }
+     */
+    public static int clcrec_config_device(MemorySegment config, MemorySegment buf, long cap) {
+        var mh$ = clcrec_config_device.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_config_device", config, buf, cap);
+            }
+            return (int)mh$.invokeExact(config, buf, cap);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

@@ -28,6 +28,10 @@ public record SamplingConfig(int batchSize, int numNeg, double numSample, long s
         }
     }
 
+    public SamplingConfig withNumSample(double v) {
+        return new SamplingConfig(batchSize, numNeg, v, seed, numWorkers, referenceNegatives);
+    }
+
     /** Rows of one group: the positive and its negatives. */
     public int groupSize() {
         return 1 + numNeg;

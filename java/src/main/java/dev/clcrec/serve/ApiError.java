@@ -1,5 +1,8 @@
 package dev.clcrec.serve;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * A request the server refuses, with the HTTP status, a stable code, the offending field and a message;
  * rendered as {@code {"error": {"status": 400, "code": "bad_argument", "field": "k", "message": "..."}}}.
@@ -19,5 +22,15 @@ final class ApiError extends RuntimeException {
 
     static ApiError badRequest(String field, String message) {
         return new ApiError(400, "bad_request", field, message);
+    }
+
+    /** The JSON body of an error reply, {@code {"error": {...}}}, as a map to serialise. */
+    static Map<String, Object> body(int status, String code, String field, String message) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("status", status);
+        e.put("code", code);
+        e.put("field", field);
+        e.put("message", message);
+        return Map.of("error", e);
     }
 }

@@ -57,9 +57,6 @@ final class InteractionRequests {
         if (n == null || !n.isTextual() || n.asText().isBlank()) {
             throw ApiError.badRequest(field, field + " must be a non-empty string");
         }
-        if (n.asText().length() > 256) {
-            throw ApiError.badRequest(field, field + " is longer than 256 characters");
-        }
-        return n.asText();
+        return n.asText(); // the user id's rules are the catalog's to check (IdRules), the item must exist
     }
 }

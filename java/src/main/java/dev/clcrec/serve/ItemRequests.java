@@ -3,6 +3,7 @@ package dev.clcrec.serve;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clcrec.api.IdRules;
 import dev.clcrec.api.NewItem;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,9 +39,7 @@ final class ItemRequests {
         if (id == null || !id.isTextual() || id.asText().isBlank()) {
             throw ApiError.badRequest("id", "\"id\" must be a non-empty string");
         }
-        if (id.asText().length() > 256) {
-            throw ApiError.badRequest("id", "\"id\" is longer than 256 characters");
-        }
+        IdRules.checkItemId(id.asText(), "\"id\""); // before the features: the id's problem is named first
         JsonNode features = root.get("features");
         if (features == null || !features.isObject()) {
             throw ApiError.badRequest("features", "\"features\" must be an object of modality name to number array");

@@ -13,6 +13,7 @@ import dev.clcrec.api.Recommender;
 import dev.clcrec.bundle.BundleFormatException;
 import dev.clcrec.state.Interaction;
 import dev.clcrec.state.StateDirectory;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -38,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code POST /v1/admin/snapshot}, {@code POST /v1/admin/retrain} (trains in the request's thread and
  * answers with the gate's decision), {@code POST /v1/admin/rollback}, {@code GET /health}, {@code GET /metrics}.
  * Every refusal is a 4xx with a JSON error naming the field; {@link #drain} stops taking requests, waits
- * for those in flight and stops the server.
+ * for those in flight and stops the server. Who may call what is {@link AccessControl}'s filter, run
+ * before any route; reloads name bundles under {@link Options#bundleRoot()} only ({@link BundleRoot}).
  */
 public final class RecommendationServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RecommendationServer.class.getName());
@@ -49,8 +51,13 @@ public final class RecommendationServer implements AutoCloseable {
      * @param bundle         what {@code POST /v1/admin/reload} reloads when its body names no bundle
      * @param maxBodyBytes   larger request bodies are refused with 413
      * @param maxK           largest {@code k} a request may ask for
+     * @param access         who may call what (see {@link AccessControl})
+     * @param bundleRoot     the folder a reload may name bundles under; null: the parent of {@code bundle}, unless
+     *                       that is the file system root (then a reload can only reload {@code bundle})
+     * @param tls            Helidon TLS (see {@link ServerTls}), or null for plain HTTP
      */
-    public record Options(String host, int port, Path bundle, int maxBodyBytes, int maxK) {
+    public record Options(String host, int port, Path bundle, int maxBodyBytes, int maxK, AccessControl access,
+            Path bundleRoot, Tls tls) {
         public Options {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be in 0..65535, got " + port);
@@ -58,6 +65,17 @@ public final class RecommendationServer implements AutoCloseable {
             if (maxBodyBytes < 1 || maxK < 1) {
                 throw new IllegalArgumentException("maxBodyBytes and maxK must be >= 1");
             }
+            java.util.Objects.requireNonNull(access, "access");
+            if (bundleRoot == null && bundle != null) {
+                Path parent = bundle.toAbsolutePath().normalize().getParent();
+                // --model /bundle: its parent is the file system root, too wide to be a default
+                bundleRoot = parent == null || parent.getParent() == null ? null : parent;
+            }
+        }
+
+        /** Plain HTTP with no token ({@link AccessControl#unauthenticated()}); reloads under {@code bundle}'s parent. */
+        public Options(String host, int port, Path bundle, int maxBodyBytes, int maxK) {
+            this(host, port, bundle, maxBodyBytes, maxK, AccessControl.unauthenticated(), null, null);
         }
     }
 
@@ -67,21 +85,28 @@ public final class RecommendationServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
+    private final BundleRoot bundleRoot; // null: reloads may only use the bundle the server started with
     private final WebServer server;
 
     private RecommendationServer(Recommender rec, Options options) {
         this.rec = rec;
         this.options = options;
         this.metrics = new ServerMetrics(rec);
-        this.server = WebServer.builder().host(options.host()).port(options.port()).shutdownHook(false)
-                .shutdownGracePeriod(Duration.ofSeconds(2)).routing(this::routes).build();
+        this.bundleRoot = options.bundleRoot() == null ? null : new BundleRoot(options.bundleRoot());
+        var builder = WebServer.builder().host(options.host()).port(options.port()).shutdownHook(false)
+                .shutdownGracePeriod(Duration.ofSeconds(2)).routing(this::routes);
+        if (options.tls() != null) {
+            builder.tls(options.tls());
+        }
+        this.server = builder.build();
     }
 
     /** Starts serving {@code rec} (which the caller keeps owning) and returns once the port is bound. */
     public static RecommendationServer start(Recommender rec, Options options) {
         RecommendationServer s = new RecommendationServer(rec, options);
         s.server.start();
-        LOG.log(System.Logger.Level.INFO, "serving on {0}:{1,number,#}", options.host(), s.port());
+        LOG.log(System.Logger.Level.INFO, "serving on {0}://{1}:{2,number,#}", options.tls() == null ? "http" : "https",
+                options.host(), s.port());
         return s;
     }
 
@@ -91,6 +116,7 @@ public final class RecommendationServer implements AutoCloseable {
     }
 
     private void routes(HttpRouting.Builder r) {
+        r.addFilter(options.access().filter(json, metrics.route("access_refused")));
         r.get("/v1/users/{id}/recommendations", handler("recommendations", this::recommendations))
                 .get("/v1/users/{id}/interactions", handler("user_interactions", this::userInteractions))
                 .post("/v1/interactions", handler("record_interactions", this::recordInteractions))
@@ -140,7 +166,7 @@ public final class RecommendationServer implements AutoCloseable {
                 } catch (CatalogException e) {
                     int st = switch (e.kind()) {
                         case UNKNOWN_USER, UNKNOWN_ITEM -> 404;
-                        case DUPLICATE_ITEM -> 409;
+                        case DUPLICATE_ITEM, FOLLOWS_FEED -> 409;
                         case BAD_FEATURES, BAD_ARGUMENT -> 400;
                     };
                     reply = error(st, e.kind().name().toLowerCase(java.util.Locale.ROOT), e.field(), e.getMessage());
@@ -167,12 +193,7 @@ public final class RecommendationServer implements AutoCloseable {
     }
 
     private static Reply error(int status, String code, String field, String message) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("status", status);
-        e.put("code", code);
-        e.put("field", field);
-        e.put("message", message);
-        return new Reply(status, Map.of("error", e));
+        return new Reply(status, ApiError.body(status, code, field, message));
     }
 
     private Reply recommendations(ServerRequest req) throws IOException {
@@ -300,13 +321,22 @@ public final class RecommendationServer implements AutoCloseable {
                 if (!b.isTextual() || b.asText().isBlank()) {
                     throw ApiError.badRequest("bundle", "\"bundle\" must be a path");
                 }
-                bundle = Path.of(b.asText());
+                if (bundleRoot == null) {
+                    throw new ApiError(403, "forbidden", "bundle", "this server has no bundle root to load from");
+                }
+                bundle = bundleRoot.resolve(b.asText());
             }
         }
         if (bundle == null) {
             throw ApiError.badRequest("bundle", "no bundle to reload: name one in the body");
         }
-        rec.reload(bundle);
+        try {
+            rec.reload(bundle);
+        } catch (BundleFormatException e) {
+            LOG.log(System.Logger.Level.WARNING, "reload refused: " + e.getMessage());
+            throw new ApiError(422, "bad_bundle", "bundle", bundleRoot == null ? "the bundle cannot be loaded"
+                    : bundleRoot.describe(e));
+        }
         metrics.reloaded();
         return new Reply(200, Map.of("model_version", rec.modelVersion(), "catalog_size", rec.catalogSize()));
     }

@@ -24,6 +24,7 @@ final class EventCodec {
     static final byte ITEMS_ADDED = 1;
     static final byte ITEMS_REMOVED = 2;
     static final byte INTERACTIONS_RECORDED = 3;
+    static final byte FEED_BATCH = 4;
 
     private EventCodec() {}
 
@@ -58,6 +59,20 @@ final class EventCodec {
                     out.writeInt(r.ids().size());
                     for (String id : r.ids()) {
                         writeString(out, id);
+                    }
+                }
+                case StateEvent.FeedBatch f -> {
+                    out.writeByte(FEED_BATCH);
+                    out.writeInt(f.positions().size());
+                    for (Map.Entry<String, Long> p : f.positions().entrySet()) {
+                        writeString(out, p.getKey());
+                        out.writeLong(p.getValue());
+                    }
+                    out.writeInt(f.events().size());
+                    for (StateEvent inner : f.events()) {
+                        byte[] b = encode(inner);
+                        out.writeInt(b.length);
+                        out.write(b);
                     }
                 }
                 case StateEvent.InteractionsRecorded i -> {
@@ -133,6 +148,24 @@ final class EventCodec {
                         xs.add(new Interaction(readString(in), readString(in), in.getLong()));
                     }
                     yield new StateEvent.InteractionsRecorded(xs);
+                }
+                case FEED_BATCH -> {
+                    int n = count(in, 4 + 8, "feed positions");
+                    Map<String, Long> positions = new LinkedHashMap<>();
+                    for (int i = 0; i < n; i++) {
+                        positions.put(readString(in), in.getLong());
+                    }
+                    int m = count(in, 4 + 1, "feed events");
+                    List<StateEvent> events = new ArrayList<>(m);
+                    for (int i = 0; i < m; i++) {
+                        byte[] inner = new byte[count(in, 1, "feed event length")];
+                        in.get(inner);
+                        if (inner.length == 0 || inner[0] == FEED_BATCH) {
+                            throw new IllegalArgumentException("a feed batch inside a feed batch");
+                        }
+                        events.add(decode(inner));
+                    }
+                    yield new StateEvent.FeedBatch(positions, events);
                 }
                 default -> throw new IllegalArgumentException("unknown event type " + type);
             };

@@ -215,6 +215,7 @@ public final class StateDirectory implements Closeable {
                     case StateEvent.ItemsAdded a -> added += a.items().size();
                     case StateEvent.ItemsRemoved r -> removed += r.ids().size();
                     case StateEvent.InteractionsRecorded i -> interactions += i.interactions().size();
+                    case StateEvent.FeedBatch f -> { }
                 }
             }
             SnapshotFiles.Manifest m = SnapshotFiles.write(dir, rotation.generation(), rotation.lastSeq(), state, added,

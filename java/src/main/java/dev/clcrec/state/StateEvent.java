@@ -27,4 +27,21 @@ public sealed interface StateEvent {
             interactions = List.copyOf(interactions);
         }
     }
+
+    /**
+     * Events consumed from a feed (Kafka) in one poll, with the feed positions after them (topic and
+     * partition to the next offset to read): journaled as one record, so a restarted replica resumes
+     * exactly where its state ends, never applying an event twice or skipping one.
+     */
+    record FeedBatch(java.util.Map<String, Long> positions, List<StateEvent> events) implements StateEvent {
+        public FeedBatch {
+            positions = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(positions));
+            events = List.copyOf(events);
+            for (StateEvent e : events) {
+                if (e instanceof FeedBatch) {
+                    throw new IllegalArgumentException("a feed batch cannot hold another");
+                }
+            }
+        }
+    }
 }

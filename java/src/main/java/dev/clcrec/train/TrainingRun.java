@@ -40,7 +40,7 @@ public final class TrainingRun {
         ModelConfig mc = config.model();
         ModelConfig sized = new ModelConfig(data.numUser(), data.numItem(), data.numWarmItem(), mc.dimE(),
                 mc.hiddenDim(), mc.wordDim(), mc.tempValue(), mc.lrLambda(), mc.regWeight(), mc.learningRate(),
-                mc.device(), mc.deviceIndex(), mc.numThreads(), mc.trainWordEmbedding(), mc.seed());
+                mc.device(), mc.deviceIndex(), mc.numThreads(), mc.trainWordEmbedding(), mc.seed(), mc.kernels());
         ItemSets train = DatasetViews.sets(data.train());
         TrainingPairs pairs = TrainingPairs.of(train);
         NegativeSampler sampler = new NegativeSampler(data.numWarmItem(), config.sampling().numNeg(),
@@ -50,7 +50,7 @@ public final class TrainingRun {
         ClcrecModel model;
         if (config.resumeFrom() != null) {
             ClcrecModel.Loaded loaded = ClcrecModel.loadWithState(config.resumeFrom(), content, mc.device(),
-                    mc.deviceIndex(), mc.numThreads());
+                    mc.deviceIndex(), mc.numThreads(), mc.kernels());
             model = loaded.model();
             try {
                 checkSameShape(config.resumeFrom(), model.config(), sized);
@@ -83,7 +83,7 @@ public final class TrainingRun {
                 && result.history().getLast().epoch() == result.best().epoch();
         if (best != null && Files.exists(best) && !lastIsBest) {
             model.close();
-            model = ClcrecModel.load(best, content, mc.device(), mc.deviceIndex(), mc.numThreads());
+            model = ClcrecModel.load(best, content, mc.device(), mc.deviceIndex(), mc.numThreads(), mc.kernels());
         }
         return new Outcome(model, result);
     }

@@ -12,7 +12,7 @@ class ModelConfigTest {
     @Test
     void defaultsAreTheReferences() {
         ModelConfig c = ModelConfig.defaults(10, 20, 15);
-        assertEquals(new ModelConfig(10, 20, 15, 64, 256, 128, 1.0, 1.0, 0.1, 0.001, Device.AUTO, 0, 0, true, 1L), c);
+        assertEquals(new ModelConfig(10, 20, 15, 64, 256, 128, 1.0, 1.0, 0.1, 0.001, Device.AUTO, 0, 0, true, 1L, Kernels.AUTO), c);
     }
 
     @Test
@@ -22,7 +22,7 @@ class ModelConfigTest {
                 base.withDimE(8), base.withHiddenDim(16), base.withWordDim(4), base.withTempValue(2),
                 base.withLrLambda(0.5), base.withRegWeight(0.2), base.withLearningRate(0.01),
                 base.withDevice(Device.CPU), base.withDeviceIndex(1), base.withNumThreads(3),
-                base.withTrainWordEmbedding(false), base.withSeed(7));
+                base.withTrainWordEmbedding(false), base.withSeed(7), base.withKernels(Kernels.GENERIC));
         RecordComponent[] components = ModelConfig.class.getRecordComponents();
         assertEquals(components.length, changed.size(), "one wither per component");
         for (int i = 0; i < components.length; i++) {
@@ -40,13 +40,13 @@ class ModelConfigTest {
 
     @Test
     void nativeEngineKeepsTheConfig() {
-        ModelConfig c = new ModelConfig(5, 7, 4, 6, 12, 3, 1.5, 0.3, 0.05, 0.02, Device.CPU, 0, 1, false, 99L);
+        ModelConfig c = new ModelConfig(5, 7, 4, 6, 12, 3, 1.5, 0.3, 0.05, 0.02, Device.CPU, 0, 1, false, 99L, Kernels.GENERIC);
         try (Arena arena = Arena.ofConfined(); ClcrecModel model = ClcrecModel.create(c, new ContentFeatures(List.of(
                 new FeatureMatrix("v", Fixtures.floats(arena, new float[] {1, 2, 3, 4, 5, 6, 7}), 7, 1))))) {
             assertEquals(c, model.config());
             assertEquals(1, model.featureWidth());
             assertEquals(0, model.stepCount());
-            assertEquals("cpu", model.device());
+            assertEquals("cpu (generic kernels)", model.device());
         }
     }
 }

@@ -30,7 +30,8 @@ class DurableServeRestartTest {
 
     private HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ServerProcess.TOKEN);
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -38,6 +39,12 @@ class DurableServeRestartTest {
     private List<String> ids(String recommendationsBody) throws Exception {
         List<String> out = new ArrayList<>();
         json.readTree(recommendationsBody).get("items").forEach(n -> out.add(n.get("id").asText()));
+        return out;
+    }
+
+    private List<String> ids2(String interactionsBody) throws Exception {
+        List<String> out = new ArrayList<>();
+        json.readTree(interactionsBody).get("items").forEach(n -> out.add(n.asText()));
         return out;
     }
 
@@ -83,6 +90,13 @@ class DurableServeRestartTest {
             assertEquals(1, r.get("recorded").asInt());
             assertEquals("unknown_item", r.get("results").get(1).get("status").asText());
             assertFalse(ids(send(port, "GET", "/v1/users/u1/recommendations?k=200", null).body()).contains(top));
+            // Without the token nothing is recorded.
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/v1/interactions")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers
+                    .ofString("{\"interactions\": [{\"user\": \"u1\", \"item\": \"item-9\"}]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode(), anonymous.body());
+            assertEquals(List.of(top), ids2(send(port, "GET", "/v1/users/u1/interactions", null).body()));
             // A brand-new user: popular items first, then a list of their own from five interactions.
             HttpResponse<String> cold = send(port, "GET", "/v1/users/newbie/recommendations", null);
             assertEquals(200, cold.statusCode());

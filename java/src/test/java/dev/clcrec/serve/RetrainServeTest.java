@@ -37,7 +37,8 @@ class RetrainServeTest {
 
     private HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(300)).header("Content-Type", "application/json");
+                .timeout(Duration.ofSeconds(300)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ServerProcess.TOKEN);
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -20,8 +20,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code clcrec serve} as a real process: SIGTERM lets a request in flight finish, then exits 0. */
+/**
+ * {@code clcrec serve} as a real process, its token from {@code CLCREC_TOKEN}: SIGTERM lets a request in
+ * flight finish, then exits 0.
+ */
 class ServeCommandSigtermTest {
+    static final String TOKEN = "env-token-c41d7f2e9a0b36";
+
     @Test
     void sigtermDrainsTheRequestInFlightAndExitsZero(@TempDir Path dir) throws Exception {
         Path bundle = dir.resolve("bundle");
@@ -37,7 +42,9 @@ class ServeCommandSigtermTest {
             cmd.add("-Dclcrec.library=" + System.getProperty("clcrec.library"));
         }
         cmd.addAll(List.of("dev.clcrec.cli.Main", "serve", "--model", bundle.toString(), "--port", "0"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("CLCREC_TOKEN", TOKEN);
+        Process p = pb.start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             int port = -1;
@@ -52,9 +59,17 @@ class ServeCommandSigtermTest {
             }
             assertTrue(port > 0, "server did not start:\n" + log);
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            try (Socket s = new Socket("127.0.0.1", port)) { // the token is required, and taken from the environment
+                s.getOutputStream().write(("POST /v1/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+                        + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n" + body)
+                        .getBytes(StandardCharsets.UTF_8));
+                assertEquals("HTTP/1.1 401 Unauthorized", new BufferedReader(new InputStreamReader(s.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine());
+            }
             try (Socket s = new Socket("127.0.0.1", port)) {
                 OutputStream o = s.getOutputStream();
                 o.write(("POST /v1/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Authorization: Bearer " + TOKEN + "\r\n"
                         + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 o.write(bytes, 0, bytes.length / 2);

@@ -12,11 +12,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code clcrec serve} as a real child process on a free port, for tests that kill and restart it. */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
+    /** The bearer token every server started here requires for writes (given in CLCREC_TOKEN, as in production). */
+    public static final String TOKEN = "test-token-0123456789abcdef";
+
     private static final Pattern SERVING = Pattern.compile("^serving .* on https?://127\\.0\\.0\\.1:(\\d+)$");
 
-    final Process process;
-    final int port;
+    public final Process process;
+    public final int port;
     final StringBuilder log = new StringBuilder();
 
     private ServerProcess(Process process, int port) {
@@ -25,7 +28,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Starts {@code serve --port 0 ARGS} and waits until it listens (or fails, with its output). */
-    static ServerProcess start(List<String> serveArgs) throws IOException {
+    public static ServerProcess start(List<String> serveArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
         if (System.getProperty("clcrec.library") != null) {
@@ -33,7 +36,9 @@ final class ServerProcess implements AutoCloseable {
         }
         cmd.addAll(List.of("dev.clcrec.cli.Main", "serve", "--port", "0"));
         cmd.addAll(serveArgs);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("CLCREC_TOKEN", TOKEN);
+        Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder log = new StringBuilder();
         int port = -1;
@@ -66,14 +71,14 @@ final class ServerProcess implements AutoCloseable {
         return s;
     }
 
-    String output() {
+    public String output() {
         synchronized (log) {
             return log.toString();
         }
     }
 
     /** SIGKILL: no shutdown hook, no drain, no flush. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }

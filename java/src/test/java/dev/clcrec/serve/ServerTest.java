@@ -138,8 +138,8 @@ class ServerTest {
     }
 
     @Test
-    void reloadSwapsTheModelAndABadBundleLeavesTheOldOneServing(@TempDir Path tmp) throws Exception {
-        Path broken = tmp.resolve("broken");
+    void reloadSwapsTheModelAndABadBundleLeavesTheOldOneServing() throws Exception {
+        Path broken = dir.resolve("broken"); // under the bundle root (bundleA's parent)
         Files.createDirectories(broken);
         Response bad = send("POST", "/v1/admin/reload", json.writeValueAsString(Map.of("bundle", broken.toString())));
         assertError(bad, 422, "bundle");

@@ -41,6 +41,24 @@ public final class Prepare {
         return run(log, content, outputDir, o, source, t0);
     }
 
+    /**
+     * The CiteULike layout (citeulike-a / citeulike-t: users.dat, mult.dat, vocabulary.dat and
+     * optionally tag-item.dat; see CiteULikeFiles) with bag-of-words and tag content.
+     */
+    public static Report citeULike(Path inputDir, Path outputDir, PrepareOptions o, CiteULikeContent.Options c) {
+        long t0 = System.nanoTime();
+        int vocabulary = CiteULikeFiles.vocabularySize(inputDir);
+        List<CiteULikeFiles.Row> words = CiteULikeFiles.readWords(inputDir, vocabulary);
+        RawLog log = CiteULikeFiles.readUsers(inputDir, words.size());
+        CiteULikeContent content = CiteULikeContent.of(words, vocabulary,
+                CiteULikeFiles.readTags(inputDir, words.size()), c);
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("kind", "citeulike");
+        source.put("input", inputDir.toAbsolutePath().toString());
+        source.put("content", c);
+        return run(log, content, outputDir, o, source, t0);
+    }
+
     /** A generic {@code user,item[,rating,timestamp]} log with item-feature matrices. */
     public static Report generic(Path interactions, List<GenericFiles.FeatureSource> features, Path outputDir,
                                  PrepareOptions o) {

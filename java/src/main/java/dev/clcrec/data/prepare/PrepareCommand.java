@@ -13,12 +13,13 @@ import java.util.concurrent.Callable;
 /** {@code prepare}: raw MovieLens or generic CSV -> our dataset layout. Usable as a picocli subcommand. */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
         description = "Prepare a dataset from MovieLens files (ratings.csv+movies.csv, u.data+u.item, "
-                + "ratings.dat+movies.dat) or a generic user,item[,rating,timestamp] CSV with item features.")
+                + "ratings.dat+movies.dat), CiteULike files (users.dat+mult.dat+vocabulary.dat[+tag-item.dat], "
+                + "as in citeulike-a/-t) or a generic user,item[,rating,timestamp] CSV with item features.")
 public final class PrepareCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", description = "MovieLens directory, or the generic interactions CSV")
+    @Parameters(index = "0", description = "MovieLens or CiteULike directory, or the generic interactions CSV")
     Path input;
 
     @Option(names = {"-o", "--output"}, required = true, description = "output directory (our layout)")
@@ -48,6 +49,14 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--min-item", defaultValue = "1") int minItem;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--title-dim", defaultValue = "64", description = "MovieLens: hashed title-word features") int titleDim;
+    @Option(names = "--vocab-size", defaultValue = "2000",
+            description = "CiteULike: words kept, those in the most articles (default ${DEFAULT-VALUE})") int vocabSize;
+    @Option(names = "--tag-size", defaultValue = "1000",
+            description = "CiteULike: tags kept, those on the most articles; 0 = no tag features (default ${DEFAULT-VALUE})")
+    int tagSize;
+    @Option(names = "--bow-weighting", defaultValue = "TFIDF",
+            description = "CiteULike: word values, TFIDF (log(1+count) x idf) or COUNTS (default ${DEFAULT-VALUE})")
+    CiteULikeContent.Weighting bowWeighting;
 
     @Override
     public Integer call() {
@@ -59,7 +68,15 @@ public final class PrepareCommand implements Callable<Integer> {
         PrepareOptions o = new PrepareOptions(n, coldFraction == null ? 0.2 : coldFraction, valFraction, testFraction,
                 ratingThreshold, minUser, minItem, seed, titleDim, split);
         Prepare.Report r;
-        if (java.nio.file.Files.isDirectory(input)) {
+        if (java.nio.file.Files.isDirectory(input) && CiteULikeFiles.detect(input)) {
+            CiteULikeContent.Options c;
+            try {
+                c = new CiteULikeContent.Options(vocabSize, tagSize, bowWeighting);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            }
+            r = Prepare.citeULike(input, output, o, c);
+        } else if (java.nio.file.Files.isDirectory(input)) {
             r = Prepare.movieLens(input, output, o);
         } else {
             if (features.isEmpty()) {
