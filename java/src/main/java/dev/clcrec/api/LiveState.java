@@ -122,6 +122,18 @@ final class LiveState implements AutoCloseable {
         return h == null ? List.of() : h.items();
     }
 
+    /** The catalog and every recorded interaction (oldest first) as of one instant: what a retrain trains on. */
+    record View(Catalog catalog, List<Interaction> interactions) {}
+
+    View view() {
+        writes.lock();
+        try {
+            return new View(catalog.get(), List.copyOf(log));
+        } finally {
+            writes.unlock();
+        }
+    }
+
     int usersWithHistory() {
         return users.size();
     }

@@ -68,15 +68,26 @@ public final class Recommender implements AutoCloseable {
     private final Device device;
     private final int numThreads;
     private final LiveState live;
+    private final Retrainer retrainer;      // null without a state directory
 
     private Recommender(Dataset data, ContentFeatures content, TrainingResult training, ServingModel model,
                         Device device, int numThreads, StateOptions state) {
+        this(data, content, training, model, device, numThreads, state, null, null);
+    }
+
+    private Recommender(Dataset data, ContentFeatures content, TrainingResult training, ServingModel model,
+                        Device device, int numThreads, StateOptions state, ModelHistory history, Path bundleInForce) {
         this.data = data;
         this.content = content;
         this.training = training;
         this.device = device;
         this.numThreads = numThreads;
         this.live = state == null ? new LiveState(model) : new LiveState(model, state);
+        this.retrainer = history == null ? null
+                : new Retrainer(live, history, bundleInForce, b -> fromBundle(b, device, numThreads));
+        if (history != null) {
+            history.cleanUp();
+        }
     }
 
     private static Recommender overDataset(Dataset data, ContentFeatures content, ClcrecModel model,
@@ -165,9 +176,29 @@ public final class Recommender implements AutoCloseable {
      */
     public static Recommender open(Path bundle, Device device, int numThreads, StateOptions state) {
         Objects.requireNonNull(state, "state");
-        ServingModel sm = fromBundle(bundle, device, numThreads);
+        ModelHistory history = new ModelHistory(state.directory(), bundle, RetrainOptions.defaults().keep());
+        Path inForce = null;
+        ServingModel sm = null;
+        RuntimeException first = null;
+        for (Path candidate : history.entries()) { // the bundle in force; an earlier one if it cannot load
+            try {
+                sm = fromBundle(candidate, device, numThreads);
+                inForce = candidate;
+                break;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot open the bundle in force " + candidate + ": " + e.getMessage());
+                first = first == null ? e : first;
+            }
+        }
+        if (sm == null) {
+            throw first;
+        }
+        if (!inForce.equals(bundle.toAbsolutePath().normalize())) {
+            LOG.log(System.Logger.Level.INFO, "serving {0}, the bundle in force in {1} (retrained from {2})", inForce,
+                    history.directory(), bundle);
+        }
         try {
-            return new Recommender(null, null, null, sm, device, numThreads, state);
+            return new Recommender(null, null, null, sm, device, numThreads, state, history, inForce);
         } catch (RuntimeException e) {
             sm.model.close();
             throw e;
@@ -453,7 +484,65 @@ public final class Recommender implements AutoCloseable {
             throw e;
         }
         LOG.log(System.Logger.Level.INFO, "reloaded {0}", bundle);
+        if (retrainer != null) {
+            retrainer.reloaded(bundle);
+        }
         old.model.close();
+    }
+
+    // ---- retraining in the serving process ---------------------------------------------------------
+
+    /**
+     * Sets how this Recommender retrains itself (and starts the schedule when {@link RetrainOptions#every}
+     * is set). Needs a state directory: candidates and the history of bundles live there.
+     */
+    public void configureRetraining(RetrainOptions options) {
+        Objects.requireNonNull(options, "options");
+        requireRetrainer().configure(options);
+    }
+
+    /**
+     * Retrains now, in the calling thread, over the bundle in force plus everything recorded since
+     * (see {@link Retrainer}): the candidate swaps in only if the gate passes it. Recommendations and
+     * recorded interactions go on meanwhile. Returns what was decided; never throws for a failed
+     * training (the outcome says FAILED and the serving model stays).
+     */
+    public RetrainOutcome retrain() {
+        return requireRetrainer().retrain("request");
+    }
+
+    /** Returns to the bundle in force before the current one (durably), or throws when there is none. */
+    public RetrainOutcome rollback() {
+        return requireRetrainer().rollback();
+    }
+
+    /** Called after every retrain and rollback, in the thread that ran it. */
+    public void onRetrain(java.util.function.Consumer<RetrainOutcome> listener) {
+        requireRetrainer().addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Whether this Recommender can retrain itself (it has a state directory). */
+    public boolean canRetrain() {
+        return retrainer != null;
+    }
+
+    /** Since when the current model serves (open, reload, swap or rollback). */
+    public java.time.Instant modelSince() {
+        return retrainer == null ? opened : retrainer.modelSince();
+    }
+
+    /** Interactions recorded while serving and not yet trained on (0 without a state directory). */
+    public int untrainedInteractions() {
+        return retrainer == null ? 0 : retrainer.newInteractions();
+    }
+
+    private final java.time.Instant opened = java.time.Instant.now();
+
+    private Retrainer requireRetrainer() {
+        if (retrainer == null) {
+            throw new IllegalStateException("retraining needs a state directory (open with StateOptions)");
+        }
+        return retrainer;
     }
 
     /**
@@ -509,6 +598,9 @@ public final class Recommender implements AutoCloseable {
     /** Frees the model (not the dataset); idempotent. */
     @Override
     public void close() {
+        if (retrainer != null) {
+            retrainer.close();
+        }
         try {
             live.close();
         } finally {

@@ -150,6 +150,14 @@ public final class BundleReader {
         }
     }
 
+    /**
+     * The content a verified bundle's model was trained with (every item, in dense-id order), read into
+     * {@code arena}: what a retrain needs to train over the bundle's items again.
+     */
+    public static ContentFeatures content(Path dir, Arena arena) {
+        return content(dir, verify(dir), arena);
+    }
+
     private static List<String> ids(Path file, int expected) {
         try {
             List<String> ids = IdFiles.read(file, expected);

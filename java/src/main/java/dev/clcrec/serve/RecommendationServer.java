@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Routes: {@code GET /v1/users/{id}/recommendations?k=&items=all|warm|cold},
  * {@code GET /v1/users/{id}/interactions}, {@code POST /v1/interactions}, {@code POST /v1/items},
  * {@code GET /v1/items/{id}}, {@code DELETE /v1/items/{id}}, {@code POST /v1/admin/reload},
- * {@code POST /v1/admin/snapshot}, {@code GET /health}, {@code GET /metrics}.
+ * {@code POST /v1/admin/snapshot}, {@code POST /v1/admin/retrain} (trains in the request's thread and
+ * answers with the gate's decision), {@code POST /v1/admin/rollback}, {@code GET /health}, {@code GET /metrics}.
  * Every refusal is a 4xx with a JSON error naming the field; {@link #drain} stops taking requests, waits
  * for those in flight and stops the server. Who may call what is {@link AccessControl}'s filter, run
  * before any route; reloads name bundles under {@link Options#bundleRoot()} only ({@link BundleRoot}).
@@ -124,6 +125,10 @@ public final class RecommendationServer implements AutoCloseable {
                 .delete("/v1/items/{id}", handler("remove_item", this::removeItem))
                 .post("/v1/admin/reload", handler("reload", this::reload))
                 .post("/v1/admin/snapshot", handler("snapshot", this::snapshot))
+                .post("/v1/admin/retrain", handler("retrain",
+                        req -> new Reply(200, RetrainReplies.body(RetrainReplies.retrain(rec), rec))))
+                .post("/v1/admin/rollback", handler("rollback",
+                        req -> new Reply(200, RetrainReplies.body(RetrainReplies.rollback(rec), rec))))
                 .get("/health", handler("health", this::health))
                 .get("/metrics", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, metrics.contentType());

@@ -43,6 +43,9 @@ final class ServerMetrics {
         GaugeWithCallback.builder().name("clcrec_journal_records_since_snapshot")
                 .help("State journal records written since the last snapshot (0 without --state)")
                 .callback(cb -> cb.call(rec.journalRecordsSinceSnapshot())).register(registry);
+        if (rec.canRetrain()) {
+            RetrainMetrics.register(registry, rec);
+        }
     }
 
     /**

@@ -13,9 +13,12 @@ public final class Filtering {
 
     private Filtering() {}
 
-    /** Distinct pairs over compact ids; {@code userNames[u]} / {@code itemNames[i]} are the external ids. */
-    public record Result(int[] users, int[] items, String[] userNames, String[] itemNames, int[] itemSource,
-                         long duplicates, long belowThreshold, long withoutContent) {}
+    /**
+     * Distinct pairs over compact ids; {@code userNames[u]} / {@code itemNames[i]} are the external ids;
+     * {@code times[k]} is the earliest timestamp pair k was logged with ({@link RawLog#NO_TIME} if none).
+     */
+    public record Result(int[] users, int[] items, long[] times, String[] userNames, String[] itemNames,
+                         int[] itemSource, long duplicates, long belowThreshold, long withoutContent) {}
 
     /**
      * @param itemHasContent raw item id -> whether content features exist for it
@@ -24,6 +27,7 @@ public final class Filtering {
                                IntPredicate itemHasContent) {
         int n = log.size();
         long[] keys = new long[n];
+        long[] keyTimes = new long[n];
         int m = 0;
         long below = 0;
         long noContent = 0;
@@ -36,6 +40,7 @@ public final class Filtering {
                 noContent++;
                 continue;
             }
+            keyTimes[m] = log.timestamp(k);
             keys[m++] = ((long) log.user(k) << 32) | log.item(k);
         }
         long[] sorted = Arrays.copyOf(keys, m);
@@ -47,6 +52,16 @@ public final class Filtering {
             }
         }
         long duplicates = m - d;
+        // A repeated pair counts from its first time: a time split must not see it "new" later.
+        long[] pairTimes = new long[d];
+        Arrays.fill(pairTimes, RawLog.NO_TIME);
+        for (int k = 0; k < m; k++) {
+            int at = Arrays.binarySearch(sorted, 0, d, keys[k]);
+            long t = keyTimes[k];
+            if (t != RawLog.NO_TIME && (pairTimes[at] == RawLog.NO_TIME || t < pairTimes[at])) {
+                pairTimes[at] = t;
+            }
+        }
         if (duplicates > 0) {
             LOG.log(System.Logger.Level.WARNING, "dropped {0} duplicate (user, item) interaction(s)", duplicates);
         }
@@ -92,15 +107,17 @@ public final class Filtering {
         }
         int[] us = new int[live];
         int[] is = new int[live];
+        long[] ts = new long[live];
         int p = 0;
         for (int k = 0; k < d; k++) {
             if (alive[k]) {
                 us[p] = userMap[(int) (sorted[k] >>> 32)];
                 is[p] = itemMap[(int) sorted[k]];
+                ts[p] = pairTimes[k];
                 p++;
             }
         }
-        return new Result(us, is, userNames, itemNames, itemSource, duplicates, below, noContent);
+        return new Result(us, is, ts, userNames, itemNames, itemSource, duplicates, below, noContent);
     }
 
     /** Raw id -> compact id in order of external id (numeric when all ids are integers), or -1. */

@@ -50,7 +50,11 @@ public final class GenericFiles {
             if (u.isEmpty() || i.isEmpty()) {
                 throw new DatasetFormatException(file + ": line " + no + ": empty user or item id");
             }
-            log.add(u, i, rating);
+            long time = RawLog.NO_TIME;
+            if (p.size() == 4 && !p.get(3).isBlank()) {
+                time = MovieLensFiles.parseTime(p.get(3), file + ": line " + no);
+            }
+            log.add(u, i, rating, time);
         });
         return log;
     }

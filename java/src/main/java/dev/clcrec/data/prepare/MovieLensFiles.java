@@ -70,9 +70,22 @@ public final class MovieLensFiles {
             } catch (NumberFormatException e) {
                 throw new DatasetFormatException(file + ": line " + no + ": rating '" + p.get(2) + "' is not a number");
             }
-            log.add(p.get(0).strip(), p.get(1).strip(), rating);
+            long time = RawLog.NO_TIME;
+            if (p.size() >= 4 && !p.get(3).isBlank()) {
+                time = parseTime(p.get(3), file + ": line " + no);
+            }
+            log.add(p.get(0).strip(), p.get(1).strip(), rating, time);
         });
         return log;
+    }
+
+    /** A timestamp field: whole seconds (or any integer unit) since the epoch. */
+    static long parseTime(String field, String where) {
+        try {
+            return Long.parseLong(field.strip());
+        } catch (NumberFormatException e) {
+            throw new DatasetFormatException(where + ", field 4 (timestamp): '" + field + "' is not an integer");
+        }
     }
 
     public static Map<String, MovieInfo> readMovies(Path dir, Flavor f) {

@@ -78,8 +78,12 @@ public final class Prepare {
         List<String> rawItems = log.itemNames();
         Filtering.Result fr = Filtering.apply(log, o.ratingThreshold(), o.minUserInteractions(),
                 o.minItemInteractions(), raw -> content.has(rawItems.get(raw)));
-        Splitter.Result s = Splitter.split(fr.users(), fr.items(), fr.userNames().length, fr.itemNames().length,
-                o.coldFraction(), o.valFraction(), o.testFraction(), o.seed());
+        Splitter.Result s = switch (o.split()) {
+            case RANDOM -> Splitter.split(fr.users(), fr.items(), fr.userNames().length, fr.itemNames().length,
+                    o.coldFraction(), o.valFraction(), o.testFraction(), o.seed());
+            case TIME -> TimeSplitter.split(fr.users(), fr.items(), fr.times(), fr.userNames().length,
+                    fr.itemNames().length, o.valFraction(), o.testFraction());
+        };
         List<String> userIds = new ArrayList<>(s.numUser());
         for (int u : s.userOf()) {
             userIds.add(fr.userNames()[u]);

@@ -16,6 +16,9 @@ import java.util.concurrent.Callable;
                 + "ratings.dat+movies.dat), CiteULike files (users.dat+mult.dat+vocabulary.dat[+tag-item.dat], "
                 + "as in citeulike-a/-t) or a generic user,item[,rating,timestamp] CSV with item features.")
 public final class PrepareCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Parameters(index = "0", description = "MovieLens or CiteULike directory, or the generic interactions CSV")
     Path input;
 
@@ -31,7 +34,13 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--item-ids", description = "generic: external item id per row of the .npy feature files")
     Path itemIds;
 
-    @Option(names = "--cold-fraction", defaultValue = "0.2") double coldFraction;
+    @Option(names = "--split", defaultValue = "random", converter = SplitModeConverter.class,
+            description = "random (the paper's protocol, default) or time: train on the oldest interactions, "
+                    + "validate and test on the newest (--val-fraction, --test-fraction of all interactions); "
+                    + "cold items are those first seen after the training cut")
+    SplitMode split;
+    @Option(names = "--cold-fraction", description = "random split: share of items made cold (default 0.2)")
+    Double coldFraction;
     @Option(names = "--val-fraction", defaultValue = "0.1") double valFraction;
     @Option(names = "--test-fraction", defaultValue = "0.1") double testFraction;
     @Option(names = "--rating-threshold", defaultValue = "NaN", description = "keep ratings >= this (default: keep all)")
@@ -52,8 +61,12 @@ public final class PrepareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String n = name != null ? name : output.toAbsolutePath().getFileName().toString();
-        PrepareOptions o = new PrepareOptions(n, coldFraction, valFraction, testFraction, ratingThreshold, minUser,
-                minItem, seed, titleDim);
+        if (split == SplitMode.TIME && coldFraction != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cold-fraction applies to --split "
+                    + "random only; with --split time the cold items are those first seen after the training cut");
+        }
+        PrepareOptions o = new PrepareOptions(n, coldFraction == null ? 0.2 : coldFraction, valFraction, testFraction,
+                ratingThreshold, minUser, minItem, seed, titleDim, split);
         Prepare.Report r;
         if (java.nio.file.Files.isDirectory(input) && CiteULikeFiles.detect(input)) {
             CiteULikeContent.Options c;
@@ -67,14 +80,14 @@ public final class PrepareCommand implements Callable<Integer> {
             r = Prepare.movieLens(input, output, o);
         } else {
             if (features.isEmpty()) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
+                throw new CommandLine.ParameterException(spec.commandLine(),
                         "a generic CSV needs at least one --features NAME=FILE");
             }
             List<GenericFiles.FeatureSource> fs = new ArrayList<>();
             for (String f : features) {
                 int eq = f.indexOf('=');
                 if (eq <= 0) {
-                    throw new CommandLine.ParameterException(new CommandLine(this), "--features expects NAME=FILE, got " + f);
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--features expects NAME=FILE, got " + f);
                 }
                 fs.add(new GenericFiles.FeatureSource(f.substring(0, eq), Path.of(f.substring(eq + 1)), itemIds));
             }
@@ -86,6 +99,18 @@ public final class PrepareCommand implements Callable<Integer> {
                 r.val(), r.test(), r.rawInteractions(), r.duplicates(), r.belowThreshold(), r.withoutContent(),
                 r.droppedUsers(), r.seconds());
         return 0;
+    }
+
+    /** {@code random} or {@code time}, case-insensitive; anything else names the flag and the choices. */
+    static final class SplitModeConverter implements CommandLine.ITypeConverter<SplitMode> {
+        @Override
+        public SplitMode convert(String value) {
+            try {
+                return SplitMode.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("--split: '" + value + "' is not random or time");
+            }
+        }
     }
 
     public static void main(String[] args) {

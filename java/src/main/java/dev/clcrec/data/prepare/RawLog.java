@@ -8,9 +8,13 @@ import java.util.Map;
 
 /**
  * Raw interactions as read from a log: external user and item ids interned to provisional ints in
- * order of first appearance, plus the rating of each event (NaN when the log has none).
+ * order of first appearance, plus the rating of each event (NaN when the log has none) and its
+ * timestamp ({@link #NO_TIME} when the log has none).
  */
 public final class RawLog {
+    /** The timestamp of an event whose log line has none. */
+    public static final long NO_TIME = Long.MIN_VALUE;
+
     private final Map<String, Integer> userIndex = new HashMap<>();
     private final Map<String, Integer> itemIndex = new HashMap<>();
     private final List<String> users = new ArrayList<>();
@@ -18,14 +22,21 @@ public final class RawLog {
     private int[] u = new int[1 << 12];
     private int[] i = new int[1 << 12];
     private float[] r = new float[1 << 12];
+    private long[] t = new long[1 << 12];
     private int size;
 
     public void add(String user, String item, float rating) {
+        add(user, item, rating, NO_TIME);
+    }
+
+    public void add(String user, String item, float rating, long timestamp) {
         if (size == u.length) {
             u = Arrays.copyOf(u, size * 2);
             i = Arrays.copyOf(i, size * 2);
             r = Arrays.copyOf(r, size * 2);
+            t = Arrays.copyOf(t, size * 2);
         }
+        t[size] = timestamp;
         u[size] = intern(user, userIndex, users);
         i[size] = intern(item, itemIndex, items);
         r[size] = rating;
@@ -56,6 +67,10 @@ public final class RawLog {
 
     public float rating(int k) {
         return r[k];
+    }
+
+    public long timestamp(int k) {
+        return t[k];
     }
 
     public List<String> userNames() {

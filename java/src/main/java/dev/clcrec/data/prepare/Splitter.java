@@ -73,6 +73,18 @@ public final class Splitter {
                 moved++;
             }
         }
+        return assemble(users, items, numUser, numItem, cold, part, userTrained, moved);
+    }
+
+    /**
+     * Dense ids and the three interaction sets from a decided split: users without a training
+     * interaction are dropped, items are numbered warm first then cold, each in input order.
+     *
+     * @param part 0 train, 1 val, 2 test for each interaction
+     */
+    static Result assemble(int[] users, int[] items, int numUser, int numItem, boolean[] cold, byte[] part,
+                           boolean[] userTrained, int moved) {
+        int n = users.length;
         int[] denseUser = new int[numUser];
         Arrays.fill(denseUser, -1);
         int nu = 0;
@@ -99,7 +111,11 @@ public final class Splitter {
                 }
             }
         }
-        int numWarm = numItem - numCold;
+        int numWarm = 0;
+        for (boolean c : cold) {
+            numWarm += c ? 0 : 1;
+        }
+        int numCold = numItem - numWarm;
         if (numWarm == 0 || nu == 0) {
             throw new DatasetFormatException("split: no warm items or no users left (items " + numItem
                     + ", cold " + numCold + ", users " + nu + ")");
@@ -117,7 +133,7 @@ public final class Splitter {
         if (moved > 0 || dropped > 0) {
             LOG.log(System.Logger.Level.INFO,
                     "split: moved {0} held-out interaction(s) to train so every warm item and user trains; "
-                            + "dropped {1} user(s) with only cold-item interactions", moved, dropped);
+                            + "dropped {1} user(s) without training interactions", moved, dropped);
         }
         return new Result(nu, numItem, numWarm, userOf, itemOf, b[0].build().interactions(),
                 b[1].build().interactions(), b[2].build().interactions(), dropped);
