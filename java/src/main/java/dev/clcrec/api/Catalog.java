@@ -85,6 +85,15 @@ final class Catalog {
         }
     }
 
+    /** Writes row's ranking vector into native {@code out} from float index {@code offset} on. */
+    void vector(int row, java.lang.foreign.MemorySegment out, long offset) {
+        ItemStore.Block b = blocks[row / ItemStore.ROWS];
+        int r = row % ItemStore.ROWS;
+        for (int k = 0; k < model.dimE; k++) {
+            out.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, offset + k, b.columns[k][r]);
+        }
+    }
+
     /** The runtime-added items alive here, in the order they were added. */
     List<ItemContent> addedItems() {
         List<ItemContent> out = new ArrayList<>();

@@ -1,6 +1,9 @@
 package dev.clcrec.api;
 
 import dev.clcrec.engine.UserFoldIn;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -69,15 +72,18 @@ final class FoldIns {
             }
         }
         int rows = positiveRows.size() + negatives.size();
-        float[] items = new float[rows * d];
-        int r = 0;
-        for (int row : positiveRows) {
-            c.vector(row, items, r++ * d);
+        // Gathered straight into native memory: the fit reads them there, with no heap copy in between.
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment items = arena.allocate(ValueLayout.JAVA_FLOAT, (long) rows * d);
+            long r = 0;
+            for (int row : positiveRows) {
+                c.vector(row, items, r++ * d);
+            }
+            for (int item : negatives) {
+                MemorySegment.copy(m.items, item * d, items, ValueLayout.JAVA_FLOAT, r++ * d * Float.BYTES, d);
+            }
+            return settings.fit(items, rows, d, positiveRows.size());
         }
-        for (int item : negatives) {
-            System.arraycopy(m.items, item * d, items, r++ * d, d);
-        }
-        return settings.fit(items, rows, d, positiveRows.size());
     }
 
     private static long seed(String userId) {

@@ -92,10 +92,6 @@ final class ItemStore {
         blocks[row / ROWS].removedAt[row % ROWS] = version;
     }
 
-    Block block(int row) {
-        return blocks[row / ROWS];
-    }
-
     /** A new store with only the rows alive at {@code version}, in the same order. */
     ItemStore compacted(long version) {
         ItemStore out = new ItemStore(dim, rowOfModelItem.length);

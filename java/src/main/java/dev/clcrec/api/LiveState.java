@@ -433,8 +433,9 @@ final class LiveState implements AutoCloseable {
             case StateEvent.ItemsAdded a -> {
                 List<ItemContent> fresh = new ArrayList<>();
                 List<NewItem> asNew = new ArrayList<>();
+                Set<String> seen = new HashSet<>();
                 for (ItemContent it : a.items()) {
-                    if (c.contains(it.id()) || fresh.stream().anyMatch(f -> f.id().equals(it.id()))) {
+                    if (c.contains(it.id()) || !seen.add(it.id())) {
                         continue;
                     }
                     NewItem n = new NewItem(it.id(), it.features(), it.words());

@@ -32,22 +32,23 @@ public record UserFoldIn(double tempValue, double regWeight, double learningRate
     /**
      * The fitted embedding (dim floats), starting from zero.
      *
-     * @param items     rows x dim floats: the user's items first ({@code positives} rows), then negatives
+     * @param items     rows x dim floats in native memory: the user's items first ({@code positives} rows),
+     *                  then negatives; read in place by the native fit
      */
-    public float[] fit(float[] items, int rows, int dim, int positives) {
-        if ((long) rows * dim != items.length) {
-            throw new IllegalArgumentException("items has " + items.length + " floats, not " + rows + " x " + dim);
+    public float[] fit(MemorySegment items, int rows, int dim, int positives) {
+        if (items.byteSize() != (long) rows * dim * Float.BYTES) {
+            throw new IllegalArgumentException("items holds " + items.byteSize() / Float.BYTES + " floats, not " + rows
+                    + " x " + dim);
         }
         NativeLibrary.ensureLoaded();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment in = arena.allocateFrom(ValueLayout.JAVA_FLOAT, items);
             MemorySegment user = arena.allocate(ValueLayout.JAVA_FLOAT, dim);
             MemorySegment options = clcrec_fold_in_options.allocate(arena);
             clcrec_fold_in_options.temp_value(options, tempValue);
             clcrec_fold_in_options.reg_weight(options, regWeight);
             clcrec_fold_in_options.learning_rate(options, learningRate);
             clcrec_fold_in_options.num_steps(options, steps);
-            Status.check(clcrec_h.clcrec_fold_in_user(in, rows, dim, positives, options, user, dim),
+            Status.check(clcrec_h.clcrec_fold_in_user(items, rows, dim, positives, options, user, dim),
                     "clcrec_fold_in_user");
             return user.toArray(ValueLayout.JAVA_FLOAT);
         }

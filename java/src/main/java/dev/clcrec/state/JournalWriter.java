@@ -28,7 +28,6 @@ final class JournalWriter implements Closeable {
     private long durableEnd;   // bytes known to be on disk
     private boolean syncing;
     private IOException failure;
-    private long records;
 
     private JournalWriter(Path file, FileChannel channel, long nextSeq, long end) {
         this.file = file;
@@ -84,7 +83,6 @@ final class JournalWriter implements Closeable {
             }
             end += b.capacity();
             nextSeq++;
-            records++;
             return new Receipt(seq, end);
         } finally {
             lock.unlock();
@@ -137,15 +135,6 @@ final class JournalWriter implements Closeable {
         lock.lock();
         try {
             return nextSeq;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    long records() {
-        lock.lock();
-        try {
-            return records;
         } finally {
             lock.unlock();
         }

@@ -54,7 +54,15 @@ public final class StateDirectory implements Closeable {
     }
 
     /** A journaled change: wait on it with {@link #awaitDurable} before acknowledging. */
-    public record Receipt(long seq, long end, Object journal) {}
+    public static final class Receipt {
+        private final JournalWriter journal;
+        private final long end;
+
+        private Receipt(JournalWriter journal, long end) {
+            this.journal = journal;
+            this.end = end;
+        }
+    }
 
     /** What a finished snapshot holds. */
     public record SnapshotInfo(long generation, long lastSeq, long records, long addedItems, long removedItems,
@@ -160,21 +168,17 @@ public final class StateDirectory implements Closeable {
         JournalWriter w = journal;
         JournalWriter.Receipt r = w.append(EventCodec.encode(event));
         recordsSinceSnapshot++;
-        return new Receipt(r.seq(), r.end(), w);
+        return new Receipt(w, r.end());
     }
 
     /** Returns once the change is on disk; concurrent callers share one fsync. */
     public void awaitDurable(Receipt receipt) {
-        ((JournalWriter) receipt.journal()).awaitDurable(receipt.end());
+        receipt.journal.awaitDurable(receipt.end);
     }
 
     /** Records journaled since the snapshot in force (or since the start). */
     public long recordsSinceSnapshot() {
         return recordsSinceSnapshot;
-    }
-
-    public Path path() {
-        return dir;
     }
 
     /** A started snapshot: the journal has moved on; the state up to {@code lastSeq} is to be written. */
