@@ -1,5 +1,7 @@
 package dev.clcrec.api;
 
+import dev.clcrec.retrieval.HnswIndex;
+import dev.clcrec.retrieval.Hits;
 import dev.clcrec.state.ItemContent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -178,6 +180,25 @@ final class Catalog {
         List<Recommendation> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             out.add(new Recommendation(topDense[i], id(topRow[i]), topScore[i]));
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #recommend}, through the store's graph index (which must be attached): the same
+     * exclusions and filter, applied during the walk, and the same scores (candidates are re-scored
+     * with the in-order dot product the scan computes) and order (rows ascend with dense ids, so ties
+     * go the same way). Only which rows the walk reaches is approximate.
+     */
+    List<Recommendation> recommendIndexed(HnswIndex index, int efSearch, float[] user, int userOffset, int[] excluded,
+                                          int k, ItemFilter filter) {
+        float[] query = Arrays.copyOfRange(user, userOffset, userOffset + model.dimE);
+        Hits hits = index.search(query, k, row -> alive(row) && Arrays.binarySearch(excluded, row) < 0
+                && (filter == ItemFilter.ALL || cold(row) == (filter == ItemFilter.COLD)), efSearch);
+        List<Recommendation> out = new ArrayList<>(hits.size());
+        for (int i = 0; i < hits.size(); i++) {
+            int row = hits.rows()[i];
+            out.add(new Recommendation(dense(row), id(row), hits.scores()[i]));
         }
         return out;
     }

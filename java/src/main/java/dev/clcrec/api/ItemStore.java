@@ -1,5 +1,6 @@
 package dev.clcrec.api;
 
+import dev.clcrec.retrieval.HnswIndex;
 import dev.clcrec.state.ItemContent;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Removed rows stay until {@link #compacted} copies the live rows into a new store, which the
  * writer does once tombstones are a quarter of the rows (so copying costs O(1) per removal,
  * amortised).
+ *
+ * <p>A store may carry an {@link HnswIndex} whose row {@code r} is this store's row {@code r}: once
+ * {@link #attach attached} (by the writer, caught up to {@link #size}), every append and removal is
+ * passed on to it, so it never lags the rows readers can see. A compacted store starts without one.
  */
 final class ItemStore {
     /** Rows per block: one block's scores (2 KiB) stay in L1 while the dimensions are summed. */
@@ -41,11 +46,19 @@ final class ItemStore {
     final ConcurrentHashMap<String, Integer> rowOfId;
     /** Row of each of the model's own items (model item ids are their dense ids), or -1 when compacted away. */
     final int[] rowOfModelItem;
+    /** True until compaction: row {@code i < numModelItems} is then the model's item {@code i}. */
+    final boolean modelRowsFirst;
     private Block[] blocks;
     private int size;
+    private volatile HnswIndex index;
 
     ItemStore(int dim, int numModelItems) {
+        this(dim, numModelItems, true);
+    }
+
+    private ItemStore(int dim, int numModelItems, boolean modelRowsFirst) {
         this.dim = dim;
+        this.modelRowsFirst = modelRowsFirst;
         this.rowOfId = new ConcurrentHashMap<>(Math.max(16, numModelItems * 2));
         this.rowOfModelItem = new int[numModelItems];
         Arrays.fill(rowOfModelItem, -1);
@@ -83,6 +96,10 @@ final class ItemStore {
         if (content == null && dense < rowOfModelItem.length) {
             rowOfModelItem[dense] = row;
         }
+        HnswIndex i = index;
+        if (i != null) {
+            i.add(row, java.util.Arrays.copyOfRange(vectors, offset, offset + dim));
+        }
         size++;
         return row;
     }
@@ -90,11 +107,51 @@ final class ItemStore {
     /** Marks a row removed as of {@code version} (readers of older versions still see it). */
     void remove(int row, long version) {
         blocks[row / ROWS].removedAt[row % ROWS] = version;
+        HnswIndex i = index;
+        if (i != null) {
+            i.remove(row);
+        }
+    }
+
+    boolean removed(int row) {
+        return blocks[row / ROWS].removedAt[row % ROWS] != ALIVE;
+    }
+
+    /** The graph index over these rows, or null. */
+    HnswIndex index() {
+        return index;
+    }
+
+    /**
+     * Makes {@code i} this store's index; by the writer only. Rows past the index's size are added to
+     * it and rows removed here are removed from it first, so it covers exactly this store's rows.
+     */
+    void attach(HnswIndex i) {
+        if (i.size() > size) {
+            throw new IllegalArgumentException("index of " + i.size() + " rows for a store of " + size);
+        }
+        float[] v = new float[dim];
+        for (int row = 0; row < i.size(); row++) {
+            if (removed(row)) {
+                i.remove(row);
+            }
+        }
+        for (int row = i.size(); row < size; row++) {
+            Block b = blocks[row / ROWS];
+            for (int k = 0; k < dim; k++) {
+                v[k] = b.columns[k][row % ROWS];
+            }
+            i.add(row, v);
+            if (removed(row)) {
+                i.remove(row);
+            }
+        }
+        index = i;
     }
 
     /** A new store with only the rows alive at {@code version}, in the same order. */
     ItemStore compacted(long version) {
-        ItemStore out = new ItemStore(dim, rowOfModelItem.length);
+        ItemStore out = new ItemStore(dim, rowOfModelItem.length, false);
         float[] v = new float[dim];
         for (int row = 0; row < size; row++) {
             Block b = blocks[row / ROWS];

@@ -1,6 +1,7 @@
 package dev.clcrec.api;
 
 import dev.clcrec.engine.UserFoldIn;
+import dev.clcrec.retrieval.HnswIndex;
 import dev.clcrec.state.Interaction;
 import dev.clcrec.state.ItemContent;
 import dev.clcrec.state.StateDirectory;
@@ -49,23 +50,40 @@ final class LiveState implements AutoCloseable {
     private final ExecutorService snapshotter;
     private final AtomicBoolean snapshotPending = new AtomicBoolean();
     private volatile String followedFeed;                          // non-null: a replica, local changes refused
+    private final CatalogIndexer indexer;
+    /** False while the constructor replays the journal: no background build may start under the replay. */
+    private volatile boolean recovered;
 
     /** In memory only. */
-    LiveState(ServingModel model) {
+    LiveState(ServingModel model, RetrievalOptions retrieval) {
+        this.indexer = new CatalogIndexer(retrieval, null, this::attachIndex);
         this.catalog = new AtomicReference<>(Catalog.of(model));
         this.popular = new PopularItems(model);
         this.state = null;
         this.snapshotEvery = Long.MAX_VALUE;
         this.snapshotter = null;
+        recovered = true;
+        indexer.changed(catalog.get());
     }
 
     /** Durable: recovers the state directory over {@code model} (the bundle's model). */
-    LiveState(ServingModel model, StateOptions options) {
-        this.catalog = new AtomicReference<>(Catalog.of(model));
+    LiveState(ServingModel model, StateOptions options, RetrievalOptions retrieval) {
+        this.indexer = new CatalogIndexer(retrieval, options.directory(), this::attachIndex);
+        Catalog initial = Catalog.of(model);
+        HnswIndex stored = indexer.stored(model); // before the replay, which then adds to it
+        if (stored != null) {
+            initial.store.attach(stored);
+        }
+        this.catalog = new AtomicReference<>(initial);
         this.popular = new PopularItems(model);
         this.snapshotEvery = options.snapshotEvery();
         long t0 = System.nanoTime();
-        this.state = StateDirectory.open(options.directory(), this::replay);
+        try {
+            this.state = StateDirectory.open(options.directory(), this::replay);
+        } catch (RuntimeException e) {
+            indexer.close();
+            throw e;
+        }
         this.snapshotter = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "clcrec-snapshot");
             t.setDaemon(true);
@@ -73,6 +91,52 @@ final class LiveState implements AutoCloseable {
         });
         LOG.log(System.Logger.Level.INFO, "recovered {0} in {1} ms: {2} items, {3} users with interactions",
                 options.directory(), (System.nanoTime() - t0) / 1_000_000, catalog.get().liveCount(), users.size());
+        writes.lock();
+        try {
+            recovered = true;
+            indexer.changed(catalog.get());
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /** Publishes a changed catalog to readers (by the writer): and, when it needs a graph, starts one. */
+    private void publish(Catalog c) {
+        catalog.set(c);
+        if (recovered) {
+            indexer.changed(c);
+        }
+    }
+
+    /** Attaches a graph built in the background, caught up under the write lock, unless its store was replaced. */
+    private void attachIndex(ItemStore store, HnswIndex index) {
+        writes.lock();
+        try {
+            if (catalog.get().store == store) {
+                store.attach(index);
+                LOG.log(System.Logger.Level.INFO, "HNSW graph in use: {0} rows", index.size());
+            }
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /** The catalog's top k for a user vector: through its graph when it has one and serves this size. */
+    private List<Recommendation> rank(Catalog c, float[] user, int offset, int[] excluded, int k, ItemFilter filter) {
+        HnswIndex index = c.store.index();
+        if (index != null && indexer.serves(c)) {
+            return c.recommendIndexed(index, indexer.options().hnsw().efSearch(), user, offset, excluded, k, filter);
+        }
+        return c.recommend(user, offset, excluded, k, filter);
+    }
+
+    /** How requests are answered now: "exact", "hnsw", or "exact (graph building)". */
+    String retrievalInUse() {
+        Catalog c = catalog.get();
+        if (!indexer.serves(c)) {
+            return "exact";
+        }
+        return c.store.index() != null ? "hnsw" : "exact (graph building)";
     }
 
     Catalog catalog() {
@@ -93,12 +157,12 @@ final class LiveState implements AutoCloseable {
         if (modelUser != null) {
             int[] excluded = merge(c.trainingRows(modelUser), recorded);
             return new Recommendations(userId, Recommendations.Basis.MODEL, c.model.version,
-                    c.recommend(c.model.users, modelUser * c.model.dimE, excluded, k, filter));
+                    rank(c, c.model.users, modelUser * c.model.dimE, excluded, k, filter));
         }
         float[] v = h == null ? null : vectorFor(c, h);
         if (v != null) {
             return new Recommendations(userId, Recommendations.Basis.FOLD_IN, c.model.version,
-                    c.recommend(v, 0, recorded, k, filter));
+                    rank(c, v, 0, recorded, k, filter));
         }
         return new Recommendations(userId, Recommendations.Basis.POPULAR, c.model.version,
                 popular(c, recorded, k, filter));
@@ -108,7 +172,7 @@ final class LiveState implements AutoCloseable {
     List<Recommendation> recommend(Catalog c, int user, int k, ItemFilter filter) {
         UserHistory h = users.get(c.model.userIds.get(user));
         int[] excluded = h == null ? c.trainingRows(user) : merge(c.trainingRows(user), rowsOf(c, h.items()));
-        return c.recommend(c.model.users, user * c.model.dimE, excluded, k, filter);
+        return rank(c, c.model.users, user * c.model.dimE, excluded, k, filter);
     }
 
     /** Whether a user has recorded interactions (a model user or not). */
@@ -232,7 +296,7 @@ final class LiveState implements AutoCloseable {
             List<ItemContent> contents = items.stream()
                     .map(it -> new ItemContent(it.id(), it.features(), it.words())).toList();
             receipt = journal(new StateEvent.ItemsAdded(contents));
-            catalog.set(withAdded(c, contents, encoded));
+            publish(withAdded(c, contents, encoded));
         } finally {
             writes.unlock();
         }
@@ -252,7 +316,7 @@ final class LiveState implements AutoCloseable {
                 }
             }
             receipt = journal(new StateEvent.ItemsRemoved(ids));
-            catalog.set(without(c, ids));
+            publish(without(c, ids));
         } finally {
             writes.unlock();
         }
@@ -299,10 +363,16 @@ final class LiveState implements AutoCloseable {
      * Returns the model replaced, for the caller to close.
      */
     ServingModel reload(ServingModel next) {
+        // the new model's graph first, outside the lock: requests and writes go on meanwhile, and the
+        // swap never leaves a large catalog on the exact scan
+        HnswIndex index = indexer.forSwap(next, catalog.get().liveCount());
         writes.lock();
         try {
             Catalog old = catalog.get();
             Catalog c = Catalog.of(next);
+            if (index != null) {
+                c.store.attach(index);
+            }
             List<ItemContent> added = old.addedItems();
             Set<String> addedIds = new HashSet<>();
             added.forEach(it -> addedIds.add(it.id()));
@@ -331,7 +401,7 @@ final class LiveState implements AutoCloseable {
             PopularItems p = new PopularItems(next);
             log.forEach(x -> p.record(x.item()));
             popular = p;
-            catalog.set(c);
+            publish(c);
             LOG.log(System.Logger.Level.INFO, "model {0}: {1} items carried over, {2} removed", next.version,
                     carried.size(), gone.size());
             return old.model;
@@ -452,13 +522,13 @@ final class LiveState implements AutoCloseable {
                     asNew.add(n);
                 }
                 if (!fresh.isEmpty()) {
-                    catalog.set(withAdded(c, fresh, c.model.encodeEach(asNew)));
+                    publish(withAdded(c, fresh, c.model.encodeEach(asNew)));
                 }
             }
             case StateEvent.ItemsRemoved r -> {
                 List<String> present = r.ids().stream().filter(c::contains).distinct().toList();
                 if (!present.isEmpty()) {
-                    catalog.set(without(c, present));
+                    publish(without(c, present));
                 }
             }
             case StateEvent.InteractionsRecorded i -> applyInteractions(i.interactions());
@@ -532,6 +602,7 @@ final class LiveState implements AutoCloseable {
 
     @Override
     public void close() {
+        indexer.close();
         if (snapshotter != null) {
             snapshotter.shutdown();
             try {

@@ -71,18 +71,20 @@ public final class Recommender implements AutoCloseable {
     private final Retrainer retrainer;      // null without a state directory
 
     private Recommender(Dataset data, ContentFeatures content, TrainingResult training, ServingModel model,
-                        Device device, int numThreads, StateOptions state) {
-        this(data, content, training, model, device, numThreads, state, null, null);
+                        Device device, int numThreads, RetrievalOptions retrieval) {
+        this(data, content, training, model, device, numThreads, null, retrieval, null, null);
     }
 
     private Recommender(Dataset data, ContentFeatures content, TrainingResult training, ServingModel model,
-                        Device device, int numThreads, StateOptions state, ModelHistory history, Path bundleInForce) {
+                        Device device, int numThreads, StateOptions state, RetrievalOptions retrieval,
+                        ModelHistory history, Path bundleInForce) {
         this.data = data;
         this.content = content;
         this.training = training;
         this.device = device;
         this.numThreads = numThreads;
-        this.live = state == null ? new LiveState(model) : new LiveState(model, state);
+        Objects.requireNonNull(retrieval, "retrieval");
+        this.live = state == null ? new LiveState(model, retrieval) : new LiveState(model, state, retrieval);
         this.retrainer = history == null ? null
                 : new Retrainer(live, history, bundleInForce, b -> fromBundle(b, device, numThreads));
         if (history != null) {
@@ -100,7 +102,7 @@ public final class Recommender implements AutoCloseable {
             ServingModel sm = new ServingModel(model, "unversioned", users, items, data.train(),
                     content.modalities().stream().map(FeatureMatrix::name).toList(),
                     content.modalities().stream().mapToLong(FeatureMatrix::cols).toArray(), content.words() != null);
-            return new Recommender(data, content, training, sm, device, numThreads, null);
+            return new Recommender(data, content, training, sm, device, numThreads, RetrievalOptions.DEFAULTS);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -162,8 +164,19 @@ public final class Recommender implements AutoCloseable {
      * {@link dev.clcrec.bundle.BundleFormatException} naming the file.
      */
     public static Recommender open(Path bundle, Device device, int numThreads) {
+        return open(bundle, device, numThreads, RetrievalOptions.DEFAULTS);
+    }
+
+    /** As {@link #open(Path, Device, int)}, retrieving as {@code retrieval} says (see {@link RetrievalOptions}). */
+    public static Recommender open(Path bundle, Device device, int numThreads, RetrievalOptions retrieval) {
+        Objects.requireNonNull(retrieval, "retrieval");
         ServingModel sm = fromBundle(bundle, device, numThreads);
-        return new Recommender(null, null, null, sm, device, numThreads, null);
+        try {
+            return new Recommender(null, null, null, sm, device, numThreads, retrieval);
+        } catch (RuntimeException e) {
+            sm.model.close();
+            throw e;
+        }
     }
 
     /**
@@ -175,7 +188,17 @@ public final class Recommender implements AutoCloseable {
      * by another process throws IllegalStateException.
      */
     public static Recommender open(Path bundle, Device device, int numThreads, StateOptions state) {
+        return open(bundle, device, numThreads, state, RetrievalOptions.DEFAULTS);
+    }
+
+    /**
+     * As {@link #open(Path, Device, int, StateOptions)}, retrieving as {@code retrieval} says (see
+     * {@link RetrievalOptions}; the graph of each model is stored in the state directory).
+     */
+    public static Recommender open(Path bundle, Device device, int numThreads, StateOptions state,
+                                   RetrievalOptions retrieval) {
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(retrieval, "retrieval");
         ModelHistory history = new ModelHistory(state.directory(), bundle, RetrainOptions.defaults().keep());
         Path inForce = null;
         ServingModel sm = null;
@@ -198,7 +221,7 @@ public final class Recommender implements AutoCloseable {
                     history.directory(), bundle);
         }
         try {
-            return new Recommender(null, null, null, sm, device, numThreads, state, history, inForce);
+            return new Recommender(null, null, null, sm, device, numThreads, state, retrieval, history, inForce);
         } catch (RuntimeException e) {
             sm.model.close();
             throw e;
@@ -249,6 +272,14 @@ public final class Recommender implements AutoCloseable {
     }
 
     /** Number of items that can be recommended now (the model's, plus added, minus removed). */
+    /**
+     * How recommendations are retrieved now: {@code exact}, {@code hnsw}, or {@code exact (graph building)}
+     * while the graph of a catalog that should use one is being built.
+     */
+    public String retrievalInUse() {
+        return live.retrievalInUse();
+    }
+
     public int catalogSize() {
         return live.catalog().liveCount();
     }

@@ -1,9 +1,11 @@
 package dev.clcrec.cli;
 
 import dev.clcrec.api.Recommender;
+import dev.clcrec.api.RetrievalOptions;
 import dev.clcrec.api.StateOptions;
 import dev.clcrec.engine.Device;
 import dev.clcrec.feed.KafkaFeed;
+import dev.clcrec.retrieval.Retrieval;
 import dev.clcrec.serve.AccessControl;
 import dev.clcrec.serve.RecommendationServer;
 import io.helidon.common.tls.Tls;
@@ -98,6 +100,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--kafka-group", description = "Also commit the replica's positions to this consumer group (for"
             + " monitoring lag with Kafka's tools).")
     String kafkaGroup;
+    @Option(names = "--retrieval", defaultValue = "auto", description = "How recommendations find their items: exact"
+            + " (score every item), hnsw (an HNSW graph, candidates scored exactly), or auto (hnsw from "
+            + dev.clcrec.retrieval.Retrieval.AUTO_MIN_ROWS + " items on; default). With --state each model's graph is"
+            + " stored under STATE/index and loaded at the next start.")
+    String retrieval;
+
+    @Option(names = "--ef-search", defaultValue = "100", description = "HNSW search width: candidates kept while"
+            + " walking the graph; higher is closer to exact and slower (default ${DEFAULT-VALUE}).")
+    int efSearch;
+
     @Option(names = "--drain-seconds", defaultValue = "30", description = "How long SIGTERM waits for requests in flight (default ${DEFAULT-VALUE}).")
     int drainSeconds;
     @Mixin ServeSecurityOptions security;
@@ -164,6 +176,15 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--snapshot-every must be >= 1, got " + snapshotEvery);
         }
         dev.clcrec.api.RetrainOptions retrain = retrainOptions();
+        RetrievalOptions retrievalOptions;
+        try {
+            if (efSearch < 1) {
+                throw new IllegalArgumentException("--ef-search must be >= 1, got " + efSearch);
+            }
+            retrievalOptions = RetrievalOptions.of(Retrieval.parse(retrieval, "--retrieval")).withEfSearch(efSearch);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         var err = spec.commandLine().getErr();
         AccessControl access;
         Tls tls;
@@ -174,8 +195,8 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Recommender rec = state == null ? Recommender.open(model, Device.CPU, threads)
-                : Recommender.open(model, Device.CPU, threads, new StateOptions(state, snapshotEvery));
+        Recommender rec = state == null ? Recommender.open(model, Device.CPU, threads, retrievalOptions)
+                : Recommender.open(model, Device.CPU, threads, new StateOptions(state, snapshotEvery), retrievalOptions);
         RecommendationServer server;
         try {
             if (retrain != null) {
@@ -196,8 +217,9 @@ final class ServeCommand implements Callable<Integer> {
         KafkaFeed feed = kafkaBootstrap == null ? null : KafkaFeed.start(rec,
                 new KafkaFeed.Options(kafkaBootstrap, itemsTopic, interactionsTopic, kafkaGroup));
         var out = spec.commandLine().getOut();
-        out.printf("serving %s (model %s, %d items%s) on %s://%s:%d%n", model, rec.modelVersion(), rec.catalogSize(),
-                state == null ? "" : ", state " + state, tls == null ? "http" : "https", host, server.port());
+        out.printf("serving %s (model %s, %d items, retrieval %s%s) on %s://%s:%d%n", model, rec.modelVersion(),
+                rec.catalogSize(), rec.retrievalInUse(), state == null ? "" : ", state " + state,
+                tls == null ? "http" : "https", host, server.port());
         out.flush();
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

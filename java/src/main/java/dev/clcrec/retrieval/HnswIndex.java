@@ -108,11 +108,67 @@ public final class HnswIndex {
      */
     public static HnswIndex build(int dim, int rows, IntFunction<float[]> vectorOfRow, HnswConfig config) {
         HnswIndex index = create(dim, config);
-        for (int r = 0; r < rows; r++) {
-            index.add(r, vectorOfRow.apply(r));
-        }
+        index.appendAll(rows, vectorOfRow);
         index.rebuild();
         return index;
+    }
+
+    /**
+     * As {@link #build(int, int, IntFunction, HnswConfig)}, the index then merging by itself on
+     * {@code maintenance} (see {@link #create(int, HnswConfig, Executor)}).
+     */
+    public static HnswIndex build(int dim, int rows, IntFunction<float[]> vectorOfRow, HnswConfig config,
+                                  Executor maintenance) {
+        HnswIndex index = create(dim, config, maintenance);
+        index.appendAll(rows, vectorOfRow); // no merge is scheduled on the way: the build covers every row
+        index.rebuild();
+        return index;
+    }
+
+    /**
+     * An index over {@code rows} rows whose graph is read from {@code in} (written by
+     * {@link #writeGraph} for the same rows and graph settings) instead of built: the edges are
+     * re-scored, nothing is searched for. Merges then run on {@code maintenance} (null: only when called).
+     *
+     * @throws GraphFileException CORRUPT for a damaged file, MISMATCH for a graph of other rows or settings
+     */
+    public static HnswIndex load(int dim, int rows, IntFunction<float[]> vectorOfRow, HnswConfig config,
+                                 Executor maintenance, java.io.InputStream in) throws IOException {
+        GraphFile.Loaded stored = GraphFile.read(in, dim, config, rows);
+        HnswIndex index = new HnswIndex(dim, config, maintenance);
+        index.appendAll(rows, vectorOfRow);
+        int n = stored.ordToRow().length;
+        int[] sameOrd = new int[n];
+        Arrays.setAll(sameOrd, i -> i);
+        FixedBitSet all = new FixedBitSet(n);
+        all.set(0, n);
+        GraphGeneration.Scores scores =
+                new GraphGeneration.Scores(index.vectors, config.space(), stored.ordToRow(), stored.maxNorm());
+        OnHeapHnswGraph graph = InitializedHnswGraphBuilder.fromGraph(scores, config.beamWidth(), config.seed(),
+                stored.graph(), sameOrd, all, n).getCompletedGraph();
+        index.generation = new GraphGeneration(graph, stored.ordToRow(), stored.coveredEnd(), 0, 0, scores);
+        return index;
+    }
+
+    /**
+     * Writes the published graph (not the vectors, nor rows added since it was built) for
+     * {@link #load}. Runs beside searches and adds; waits for a merge in progress.
+     *
+     * @throws IllegalStateException if no graph has been built
+     */
+    public void writeGraph(java.io.OutputStream out) throws IOException {
+        mergeLock.lock();
+        try {
+            GraphFile.write(out, generation, config, vectors.dim());
+        } finally {
+            mergeLock.unlock();
+        }
+    }
+
+    private void appendAll(int rows, IntFunction<float[]> vectorOfRow) {
+        for (int r = 0; r < rows; r++) {
+            append(r, vectorOfRow.apply(r));
+        }
     }
 
     public HnswConfig config() {
@@ -161,6 +217,11 @@ public final class HnswIndex {
      *                                  length or a value that is not finite
      */
     public void add(int row, float[] v) {
+        append(row, v);
+        maybeScheduleMerge();
+    }
+
+    private void append(int row, float[] v) {
         if (v == null || v.length != vectors.dim()) {
             throw new IllegalArgumentException("vector of row " + row + " must have " + vectors.dim() + " floats, got "
                     + (v == null ? "none" : v.length));
@@ -176,7 +237,6 @@ public final class HnswIndex {
             }
             vectors.append(v);
         }
-        maybeScheduleMerge();
     }
 
     /**

@@ -343,7 +343,7 @@ public final class RecommendationServer implements AutoCloseable {
 
     private Reply health(ServerRequest req) {
         return new Reply(200, Map.of("status", "ok", "model_version", rec.modelVersion(),
-                "catalog_size", rec.catalogSize()));
+                "catalog_size", rec.catalogSize(), "retrieval", rec.retrievalInUse()));
     }
 
     private byte[] body(ServerRequest req) throws IOException {

@@ -35,6 +35,9 @@ final class ServerMetrics {
                 .callback(cb -> cb.call(rec.catalogSize())).register(registry);
         GaugeWithCallback.builder().name("clcrec_model_info").help("The model being served (value 1), by version")
                 .labelNames("version").callback(cb -> cb.call(1, rec.modelVersion())).register(registry);
+        GaugeWithCallback.builder().name("clcrec_retrieval_info")
+                .help("How recommendations are retrieved now (value 1): exact, hnsw, or exact (graph building)")
+                .labelNames("retrieval").callback(cb -> cb.call(1, rec.retrievalInUse())).register(registry);
         GaugeWithCallback.builder().name("clcrec_users").help("Users the model knows")
                 .callback(cb -> cb.call(rec.numUsers())).register(registry);
         GaugeWithCallback.builder().name("clcrec_users_with_recorded_interactions")
