@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The HNSW graph inside the service (issue 18): for each catalog size, in one process, the graph's build
+# time (first start with a state directory) and load time (second start), heap per item with and
+# without it, recall@10 of the served lists against the exact scan, in-process recommend p50/p99, and
+# single-item add latency with the graph attached; then `clcrec serve` with --retrieval exact and
+# --retrieval hnsw under GET recommendations at 64 connections (ServingBenchmark http, which also adds
+# one item a second and checks it is recommendable).
+# Uses the bundles of scripts/bench-state.sh (untrained, dim 64; generated when missing).
+#   scripts/bench-serve-retrieval.sh [WORK_DIR] [SIZES] [SECONDS]
+#   (default /work/scratch/state-bench, 86506,1000000, 30)
+# Build first: mvn -B package -DskipTests. Run it under: flock -x /tmp/clcrec-bench.lock
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-/work/scratch/state-bench}
+sizes=${2:-86506,1000000}
+secs=${3:-30}
+source "$root/scripts/java-home.sh"
+java="$JAVA_HOME/bin/java"
+cp="$root/target/classes:$root/target/test-classes:$root/target/lib/*"
+run=("$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector
+  -Dclcrec.library="$root/build/native/libclcrec.so" -cp "$cp")
+jar=$(ls "$root"/target/clcrec-*.jar | grep -v -e sources -e javadoc | head -n 1)
+echo "date $(date -u +%FT%TZ); loadavg $(cat /proc/loadavg); $(nproc) cores"
+for n in ${sizes//,/ }; do
+  [ -f "$work/bundle-$n/manifest.json" ] || "${run[@]}" -Xmx8g dev.clcrec.api.bench.StateBenchmark bundle "$n" \
+    "$work/bundle-$n" > /dev/null
+  users=5000
+  [ "$n" -ge 500000 ] && users=1000 # the exact scan takes ~0.2 s a user at 1M items
+  "${run[@]}" -Xmx10g dev.clcrec.api.bench.RetrievalServiceBenchmark service "$work/bundle-$n" \
+    "$work/retrieval-state-$n" "$users" 500 2> "$work/retrieval-service-$n.log"
+  for mode in exact hnsw; do
+    port=18091
+    # hnsw: the graph stored by the service run above is loaded at this start (with its 500 added items)
+    state=()
+    [ "$mode" = hnsw ] && state=(--state "$work/retrieval-state-$n")
+    "$java" --add-modules jdk.incubator.vector -Xmx6g -jar "$jar" serve --model "$work/bundle-$n" --port "$port" \
+      --allow-unauthenticated --retrieval "$mode" "${state[@]}" > "$work/serve-$mode-$n.log" 2>&1 &
+    pid=$!
+    until grep -q '^serving ' "$work/serve-$mode-$n.log"; do kill -0 $pid; sleep 0.2; done
+    echo "$n items, serve --retrieval $mode: $(grep '^serving ' "$work/serve-$mode-$n.log" | sed 's/.*(model [^,]*, //; s/).*//')"
+    "${run[@]}" -Xmx2g dev.clcrec.api.bench.ServingBenchmark http "http://127.0.0.1:$port" "$work/bundle-$n-data" \
+      "$secs" 64
+    kill -TERM $pid
+    wait $pid || true
+  done
+done
