@@ -33,6 +33,7 @@ for n in ${sizes//,/ }; do
     # hnsw: the graph stored by the service run above is loaded at this start (with its 500 added items)
     state=()
     [ "$mode" = hnsw ] && state=(--state "$work/retrieval-state-$n")
+    : > "$work/serve-$mode-$n.log" # emptied before the start: the wait below must not read an old line
     "$java" --add-modules jdk.incubator.vector -Xmx6g -jar "$jar" serve --model "$work/bundle-$n" --port "$port" \
       --allow-unauthenticated --retrieval "$mode" "${state[@]}" > "$work/serve-$mode-$n.log" 2>&1 &
     pid=$!

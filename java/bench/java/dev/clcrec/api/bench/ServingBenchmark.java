@@ -148,7 +148,9 @@ public final class ServingBenchmark {
                 AtomicLong addFailures = new AtomicLong();
                 AtomicLong adds = new AtomicLong();
                 Thread adder = Thread.ofVirtual().start(() -> addEverySecond(client, json, url, d, userIds, stop,
-                        "bench-" + conns + "-", adds, addFailures));
+                        // a prefix of its own per run: a state directory may hold the ids of an earlier run
+                        "bench-" + conns + "-" + Long.toString(System.currentTimeMillis(), 36) + "-", adds,
+                        addFailures));
                 List<Future<long[]>> results = new ArrayList<>();
                 long end = System.nanoTime() + seconds * 1_000_000_000L;
                 try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
