@@ -10,9 +10,11 @@
 #  (c) a model trained offline on the oldest 90% (validation: the 0.1% just before the test cut),
 #      served and evaluated the same way.
 # Every model is the one after its fixed number of epochs (last.ckpt exported), none selected on val.
-#   scripts/bench-retrain.sh [WORK_DIR] [EPOCHS] [WARM_EPOCHS] [SCRATCH_EPOCHS] [TRAIN_THREADS] [PORT]
+#   scripts/bench-retrain.sh [WORK_DIR] [EPOCHS] [WARM_EPOCHS] [SCRATCH_EPOCHS] [TRAIN_THREADS] [ALSO_THREADS] [PORT]
 # EPOCHS: the offline trainings (a) and (c); WARM/SCRATCH_EPOCHS: the retrains; TRAIN_THREADS: of every
-# training (serve --train-threads for the retrains). Every process runs at nice 10.
+# training (serve --train-threads for the retrains); ALSO_THREADS: one more warm retrain with that many
+# train threads, for the latency trade-off (0: none). Training flags are the defaults (batch 256,
+# 128 negatives, dim 64, l_r 0.003, temperature 0.5), the retrains' too. Every process runs at nice 10.
 # Build first: mvn -B package -DskipTests (the jar, and java/bench compiled with the tests).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +23,8 @@ epochs=${2:-3}
 warm_epochs=${3:-2}
 scratch_epochs=${4:-3}
 threads=${5:-1}
-port=${6:-18717}
+also_threads=${6:-2}
+port=${7:-18717}
 source "$root/scripts/java-home.sh"
 clcrec=(nice -n 10 "$root/scripts/clcrec")
 echo "date $(date -u +%FT%TZ); loadavg $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $(lscpu | sed -n 's/^Model name: *//p')"
@@ -32,8 +35,7 @@ mkdir -p "$work"
 [ -d "$work/p80" ] || mv "$work/ds/prepared" "$work/p80"
 [ -f "$work/p90/after-cut/interactions.csv" ] || "${clcrec[@]}" prepare "$work/ds/raw" -o "$work/p90" \
   --name movielens-dslabs-90 --split time-replay --val-fraction 0.001 --test-fraction 0.1
-train_flags=(--num_epoch "$epochs" --patience "$epochs" --ks 10 --threads "$threads" --l_r 0.003 --num_neg 64
-  --lr_lambda 0.5 --temp_value 2 --reg_weight 0.1 --dim_E 32)
+train_flags=(--num_epoch "$epochs" --patience "$epochs" --ks 10 --threads "$threads")
 for share in 80 90; do
   if [ ! -f "$work/train$share/bundle/manifest.json" ]; then
     /usr/bin/time -f "train $share%%: %e s wall" "${clcrec[@]}" train --data_path "$work/p$share" \
@@ -45,6 +47,9 @@ for share in 80 90; do
     --model "$work/train$share/last.ckpt" --out "$work/train$share/last" --threads 1
 done
 cp="$root/target/classes:$root/target/test-classes:$root/target/lib/*"
+# the servers run with an access token, as a deployed one would; the harness sends it on writes
+CLCREC_TOKEN=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+export CLCREC_TOKEN
 serve_and_run() { # LABEL BUNDLE PREPARED MODE [serve flags...]
   local label=$1 bundle=$2 prepared=$3 mode=$4
   shift 4
@@ -64,10 +69,13 @@ serve_and_run() { # LABEL BUNDLE PREPARED MODE [serve flags...]
   kill "$pid"
   wait "$pid" || true
 }
-retrain_flags=(--train-threads "$threads" --retrain-num-neg 64 --retrain-batch-size 256 --retrain-tolerance 1)
-serve_and_run warm "$work/train80/last/bundle" "$work/p80" retrain "${retrain_flags[@]}" \
+# tolerance 1: every candidate is swapped in, so that each is evaluated (the gate's values are printed)
+retrain_flags=(--retrain-tolerance 1)
+serve_and_run warm "$work/train80/last/bundle" "$work/p80" retrain "${retrain_flags[@]}" --train-threads "$threads" \
   --retrain-from warm --retrain-epochs "$warm_epochs"
-serve_and_run scratch "$work/train80/last/bundle" "$work/p80" retrain "${retrain_flags[@]}" \
+[ "$also_threads" -gt 0 ] && serve_and_run "warm-$also_threads-threads" "$work/train80/last/bundle" "$work/p80" retrain \
+  "${retrain_flags[@]}" --train-threads "$also_threads" --retrain-from warm --retrain-epochs "$warm_epochs"
+serve_and_run scratch "$work/train80/last/bundle" "$work/p80" retrain "${retrain_flags[@]}" --train-threads "$threads" \
   --retrain-from scratch --retrain-epochs "$scratch_epochs"
 serve_and_run offline90 "$work/train90/last/bundle" "$work/p90" evaluate
 echo "done $(date -u +%FT%TZ); loadavg $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * in timestamp order ({@code POST /v1/items} with its content for each item the first time it is
  * met, then {@code POST /v1/interactions}, 100 a request), add the items first seen in the test
  * window (their content is published before anyone interacts with them), then evaluate on the test
- * window; in mode {@code retrain} also time recommend idle, {@code POST /v1/admin/retrain} while paced
- * clients call recommend, and evaluate again.
+ * window; in mode {@code retrain} also time recommend idle (after a discarded warm-up of half as long),
+ * during {@code POST /v1/admin/retrain} and idle again after it, with paced clients (each calls, then
+ * pauses), and evaluate again.
  *
  * <p>Who is evaluated: every user with a test-window interaction who was seen before the test window
  * (a user of the dataset, or a user first seen in the replayed window: a fold-in user of the serving
@@ -50,12 +51,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * in the replayed window are warm: a model trained up to the test window knows them); cold: those
  * first seen in the test window; the top 10 of a setting is taken among its items.
  *
- * <p>Args: BASE_URL PREPARED retrain|evaluate [CLIENTS] [PACE_MS] [IDLE_SECONDS]
+ * <p>Args: BASE_URL PREPARED retrain|evaluate [CLIENTS] [PACE_MS] [IDLE_SECONDS]; the access token, if
+ * the server has one, in {@code CLCREC_TOKEN}.
  */
 public final class ReplayBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** The server's access token (writes and /v1/admin/* need it), from CLCREC_TOKEN as serve takes it. */
+    private static final String TOKEN = System.getenv("CLCREC_TOKEN");
 
     private record Event(String user, String item, long time, boolean test) {}
 
@@ -178,6 +183,7 @@ public final class ReplayBenchmark {
         }
         List<String> known = new ArrayList<>(datasetUsers);
         known.addAll(windowUsers);
+        load(base, known, clients, paceMs, () -> null, idleSeconds / 2); // warm-up (JIT, connections), discarded
         Latency idle = load(base, known, clients, paceMs, () -> null, idleSeconds);
         System.out.printf(Locale.ROOT, "recommend k=10 over HTTP idle: %s%n", idle);
         String[] reply = new String[1];
@@ -187,6 +193,8 @@ public final class ReplayBenchmark {
         }, 0);
         System.out.printf(Locale.ROOT, "recommend k=10 over HTTP during the retrain: %s%n", busy);
         System.out.println("retrain: " + reply[0]);
+        Latency after = load(base, known, clients, paceMs, () -> null, idleSeconds);
+        System.out.printf(Locale.ROOT, "recommend k=10 over HTTP idle after the retrain: %s%n", after);
         evaluate("after the retrain", base, catalog, truth, seen, warm, windowUsers);
     }
 
@@ -358,8 +366,11 @@ public final class ReplayBenchmark {
     }
 
     private static String post(String url, String body, int expected) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (TOKEN != null) {
+            b.header("Authorization", "Bearer " + TOKEN);
+        }
+        HttpResponse<String> r = HTTP.send(b.header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != expected) {
             throw new IllegalStateException("POST " + url + ": " + r.statusCode() + " " + r.body());
