@@ -53,7 +53,7 @@ export CLCREC_TOKEN
 serve_and_run() { # LABEL BUNDLE PREPARED MODE [serve flags...]
   local label=$1 bundle=$2 prepared=$3 mode=$4
   shift 4
-  rm -rf "$work/state-$label"
+  rm -rf "$work/state-$label" "$work/per-user-$label.tsv"
   "${clcrec[@]}" serve --model "$bundle" --state "$work/state-$label" --port "$port" --max-k 20000 "$@" \
     > "$work/serve-$label.log" 2>&1 &
   local pid=$!
@@ -64,7 +64,7 @@ serve_and_run() { # LABEL BUNDLE PREPARED MODE [serve flags...]
   done
   echo "== $label: $(grep '^serving ' "$work/serve-$label.log")"
   nice -n 10 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dclcrec.library="$root/build/native/libclcrec.so" \
-    -Xmx2g -cp "$cp" \
+    -Dreplay.perUser="$work/per-user-$label.tsv" -Xmx2g -cp "$cp" \
     dev.clcrec.api.bench.ReplayBenchmark "http://127.0.0.1:$port" "$prepared" "$mode" || { kill "$pid"; return 1; }
   kill "$pid"
   wait "$pid" || true
@@ -78,4 +78,7 @@ serve_and_run warm "$work/train80/last/bundle" "$work/p80" retrain "${retrain_fl
 serve_and_run scratch "$work/train80/last/bundle" "$work/p80" retrain "${retrain_flags[@]}" --train-threads "$threads" \
   --retrain-from scratch --retrain-epochs "$scratch_epochs"
 serve_and_run offline90 "$work/train90/last/bundle" "$work/p90" evaluate
+# paired, per evaluated user: each model against the initial one (same users, same test pairs)
+python3 "$root/scripts/paired-users.py" "$work/per-user-warm.tsv" "$work/per-user-scratch.tsv" \
+  "$work/per-user-offline90.tsv"
 echo "done $(date -u +%FT%TZ); loadavg $(cut -d' ' -f1-3 /proc/loadavg)"

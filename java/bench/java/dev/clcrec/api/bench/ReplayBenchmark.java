@@ -52,7 +52,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * first seen in the test window; the top 10 of a setting is taken among its items.
  *
  * <p>Args: BASE_URL PREPARED retrain|evaluate [CLIENTS] [PACE_MS] [IDLE_SECONDS]; the access token, if
- * the server has one, in {@code CLCREC_TOKEN}.
+ * the server has one, in {@code CLCREC_TOKEN}; {@code -Dreplay.perUser=FILE} appends each evaluated
+ * user's all-items Recall@10 and NDCG@10 to FILE ({@code label user recall ndcg}, tab-separated).
  */
 public final class ReplayBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -238,6 +239,7 @@ public final class ReplayBenchmark {
         int windowCount = 0;
         Map<String, Integer> basis = new LinkedHashMap<>();
         String model = null;
+        StringBuilder perUser = new StringBuilder();
         for (Map.Entry<String, Set<String>> t : truth.entrySet()) {
             String user = t.getKey();
             JsonNode r = JSON.readTree(get(base + "/v1/users/" + URLEncoder.encode(user, StandardCharsets.UTF_8)
@@ -283,6 +285,10 @@ public final class ReplayBenchmark {
                 sums[s][0] += hits / (double) relevant.size();
                 sums[s][1] += dcg / idcg;
                 users[s]++;
+                if (s == 0) {
+                    perUser.append(String.format(Locale.ROOT, "%s\t%s\t%.6f\t%.6f%n", label, user,
+                            hits / (double) relevant.size(), dcg / idcg));
+                }
                 if (s == 0 && windowUsers.contains(user)) {
                     windowSum[0] += hits / (double) relevant.size();
                     windowSum[1] += dcg / idcg;
@@ -295,6 +301,11 @@ public final class ReplayBenchmark {
                         + "(%d) | basis %s%n", label, model, sums[0][0] / users[0], sums[1][0] / users[1],
                 sums[2][0] / users[2], sums[0][1] / users[0], sums[1][1] / users[1], sums[2][1] / users[2], users[0],
                 users[1], users[2], windowSum[0] / windowCount, windowSum[1] / windowCount, windowCount, basis);
+        String file = System.getProperty("replay.perUser");
+        if (file != null) { // label, user, R@10 all, NDCG@10 all: for paired comparisons across runs
+            Files.writeString(Path.of(file), perUser, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
     }
 
     /** Latencies of paced recommend calls from {@code clients} threads while {@code during} runs (or for idle seconds). */
