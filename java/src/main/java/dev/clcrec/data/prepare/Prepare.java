@@ -117,7 +117,7 @@ public final class Prepare {
                     inDataset[i] = true;
                 }
                 long after = AfterCutLog.write(outputDir, fr, TimeSplitter.cuts(fr.times(), o.valFraction(),
-                        o.testFraction()), inDataset, content);
+                        o.testFraction(), "--split time-replay"), inDataset, content);
                 LOG.log(System.Logger.Level.INFO, "wrote {0} interaction(s) after the training cut to {1}", after,
                         outputDir.resolve(AfterCutLog.DIR));
             }

@@ -31,19 +31,22 @@ public final class TimeSplitter {
         }
     }
 
-    /** The cuts for these shares; every interaction needs a timestamp (the message names the flag). */
-    static Cuts cuts(long[] times, double valFraction, double testFraction) {
+    /**
+     * The cuts for these shares; every interaction needs a timestamp (the message names the flag as
+     * {@code flag}, e.g. {@code --split time}).
+     */
+    static Cuts cuts(long[] times, double valFraction, double testFraction, String flag) {
         int n = times.length;
         int missing = 0;
         for (long t : times) {
             missing += t == RawLog.NO_TIME ? 1 : 0;
         }
         if (missing > 0) {
-            throw new DatasetFormatException("--split time: " + missing + " of " + n + " interactions have no "
+            throw new DatasetFormatException(flag + ": " + missing + " of " + n + " interactions have no "
                     + "timestamp (the 4th field); a time split needs one on every interaction");
         }
         if (n == 0) {
-            throw new DatasetFormatException("--split time: no interactions to split");
+            throw new DatasetFormatException(flag + ": no interactions to split");
         }
         long[] sorted = times.clone();
         Arrays.sort(sorted);
@@ -67,7 +70,7 @@ public final class TimeSplitter {
      */
     static Splitter.Result split(int[] users, int[] items, long[] times, int numUser, int numItem,
                                  double valFraction, double testFraction, boolean onlyBeforeCut) {
-        Cuts cuts = cuts(times, valFraction, testFraction);
+        Cuts cuts = cuts(times, valFraction, testFraction, onlyBeforeCut ? "--split time-replay" : "--split time");
         int n = users.length;
         byte[] part = new byte[n];
         boolean[] cold = new boolean[numItem];

@@ -140,6 +140,12 @@ class TimeSplitTest {
                 tmp.resolve("log.csv"), List.of(new GenericFiles.FeatureSource("f", tmp.resolve("f.csv"), null)),
                 tmp.resolve("o"), PrepareOptions.defaults("x").withSplit(SplitMode.TIME)));
         assertTrue(e.getMessage().contains("--split time: 1 of 2 interactions have no timestamp"), e.getMessage());
+        e = assertThrows(DatasetFormatException.class, () -> Prepare.generic(
+                tmp.resolve("log.csv"), List.of(new GenericFiles.FeatureSource("f", tmp.resolve("f.csv"), null)),
+                tmp.resolve("o"), PrepareOptions.defaults("x").withSplit(SplitMode.TIME_REPLAY)));
+        assertTrue(e.getMessage().contains("--split time-replay: 1 of 2 interactions have no timestamp"),
+                e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("o").resolve(AfterCutLog.DIR)), "nothing written for a refused log");
         Files.writeString(tmp.resolve("log.csv"), "u1,i1,4,soon\n");
         e = assertThrows(DatasetFormatException.class, () -> Prepare.generic(tmp.resolve("log.csv"),
                 List.of(new GenericFiles.FeatureSource("f", tmp.resolve("f.csv"), null)), tmp.resolve("o"),
