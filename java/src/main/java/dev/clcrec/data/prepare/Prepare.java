@@ -81,8 +81,8 @@ public final class Prepare {
         Splitter.Result s = switch (o.split()) {
             case RANDOM -> Splitter.split(fr.users(), fr.items(), fr.userNames().length, fr.itemNames().length,
                     o.coldFraction(), o.valFraction(), o.testFraction(), o.seed());
-            case TIME -> TimeSplitter.split(fr.users(), fr.items(), fr.times(), fr.userNames().length,
-                    fr.itemNames().length, o.valFraction(), o.testFraction());
+            case TIME, TIME_REPLAY -> TimeSplitter.split(fr.users(), fr.items(), fr.times(), fr.userNames().length,
+                    fr.itemNames().length, o.valFraction(), o.testFraction(), o.split() == SplitMode.TIME_REPLAY);
         };
         List<String> userIds = new ArrayList<>(s.numUser());
         for (int u : s.userOf()) {
@@ -111,6 +111,16 @@ public final class Prepare {
                 s.train(), heldOut, new ContentFeatures(List.copyOf(mats), null),
                 new IdMapping(userIds, itemIds), arena, false)) {
             LayoutWriter.write(d, outputDir, src);
+            if (o.split() == SplitMode.TIME_REPLAY) {
+                boolean[] inDataset = new boolean[fr.itemNames().length];
+                for (int i : s.itemOf()) {
+                    inDataset[i] = true;
+                }
+                long after = AfterCutLog.write(outputDir, fr, TimeSplitter.cuts(fr.times(), o.valFraction(),
+                        o.testFraction(), "--split time-replay"), inDataset, content);
+                LOG.log(System.Logger.Level.INFO, "wrote {0} interaction(s) after the training cut to {1}", after,
+                        outputDir.resolve(AfterCutLog.DIR));
+            }
             double secs = (System.nanoTime() - t0) / 1e9;
             Report r = new Report(outputDir, d.numUser(), d.numItem(), d.numWarmItem(), d.train().size(),
                     s.val().size(), s.test().size(), log.size(), fr.duplicates(), fr.belowThreshold(),

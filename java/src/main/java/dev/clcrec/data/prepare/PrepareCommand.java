@@ -37,7 +37,10 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "random", converter = SplitModeConverter.class,
             description = "random (the paper's protocol, default) or time: train on the oldest interactions, "
                     + "validate and test on the newest (--val-fraction, --test-fraction of all interactions); "
-                    + "cold items are those first seen after the training cut")
+                    + "cold items are those first seen after the training cut. time-replay: as time, but users "
+                    + "and items first seen after the cut are left out of the dataset and every interaction after "
+                    + "the cut is written to OUTPUT/after-cut/ (interactions.csv, features-MODALITY.csv) to be "
+                    + "replayed into a serving process")
     SplitMode split;
     @Option(names = "--cold-fraction", description = "random split: share of items made cold (default 0.2)")
     Double coldFraction;
@@ -61,7 +64,7 @@ public final class PrepareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String n = name != null ? name : output.toAbsolutePath().getFileName().toString();
-        if (split == SplitMode.TIME && coldFraction != null) {
+        if (split.byTime() && coldFraction != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--cold-fraction applies to --split "
                     + "random only; with --split time the cold items are those first seen after the training cut");
         }
@@ -101,14 +104,15 @@ public final class PrepareCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code random} or {@code time}, case-insensitive; anything else names the flag and the choices. */
+    /** {@code random}, {@code time} or {@code time-replay}, case-insensitive; anything else names the flag and the choices. */
     static final class SplitModeConverter implements CommandLine.ITypeConverter<SplitMode> {
         @Override
         public SplitMode convert(String value) {
             try {
-                return SplitMode.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+                return SplitMode.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("--split: '" + value + "' is not random or time");
+                throw new CommandLine.TypeConversionException("--split: '" + value
+                        + "' is not random, time or time-replay");
             }
         }
     }

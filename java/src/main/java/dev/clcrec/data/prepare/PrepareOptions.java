@@ -5,7 +5,8 @@ package dev.clcrec.data.prepare;
  * (never trained on), warm interactions 80/10/10 train/val/test, cold interactions 50/50 val/test.
  * With {@link SplitMode#TIME} the newest interactions are held out instead (val and test fractions
  * of all interactions, by timestamp) and the cold items are those first seen after the training cut;
- * the cold fraction is then unused.
+ * the cold fraction is then unused. {@link SplitMode#TIME_REPLAY} cuts the same way but leaves what is
+ * new after the cut out of the dataset and writes it to {@code after-cut/} ({@link AfterCutLog}).
  *
  * @param ratingThreshold keep interactions with rating >= this; NaN keeps all
  * @param minUserInteractions drop users with fewer interactions (applied with items until stable)

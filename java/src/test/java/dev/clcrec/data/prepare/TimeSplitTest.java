@@ -140,6 +140,12 @@ class TimeSplitTest {
                 tmp.resolve("log.csv"), List.of(new GenericFiles.FeatureSource("f", tmp.resolve("f.csv"), null)),
                 tmp.resolve("o"), PrepareOptions.defaults("x").withSplit(SplitMode.TIME)));
         assertTrue(e.getMessage().contains("--split time: 1 of 2 interactions have no timestamp"), e.getMessage());
+        e = assertThrows(DatasetFormatException.class, () -> Prepare.generic(
+                tmp.resolve("log.csv"), List.of(new GenericFiles.FeatureSource("f", tmp.resolve("f.csv"), null)),
+                tmp.resolve("o"), PrepareOptions.defaults("x").withSplit(SplitMode.TIME_REPLAY)));
+        assertTrue(e.getMessage().contains("--split time-replay: 1 of 2 interactions have no timestamp"),
+                e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("o").resolve(AfterCutLog.DIR)), "nothing written for a refused log");
         Files.writeString(tmp.resolve("log.csv"), "u1,i1,4,soon\n");
         e = assertThrows(DatasetFormatException.class, () -> Prepare.generic(tmp.resolve("log.csv"),
                 List.of(new GenericFiles.FeatureSource("f", tmp.resolve("f.csv"), null)), tmp.resolve("o"),
@@ -159,12 +165,90 @@ class TimeSplitTest {
         rc = cl.execute(log.toString(), "-o", tmp.resolve("c2").toString(), "--features", "f=" + tmp.resolve("f.csv"),
                 "--split", "sideways");
         assertNotEquals(0, rc);
-        assertTrue(err.toString().contains("--split: 'sideways' is not random or time"), err.toString());
+        assertTrue(err.toString().contains("--split: 'sideways' is not random, time or time-replay"), err.toString());
         cl = new CommandLine(new PrepareCommand());
         assertEquals(0, cl.execute(log.toString(), "-o", tmp.resolve("c3").toString(), "--features",
                 "f=" + tmp.resolve("f.csv"), "--split", "TIME"));
         try (Dataset d = Datasets.open(tmp.resolve("c3"))) {
             assertEquals(320, d.train().size());
         }
+        assertFalse(Files.exists(tmp.resolve("c3").resolve(AfterCutLog.DIR)), "only time-replay writes after-cut/");
+        assertEquals(0, new CommandLine(new PrepareCommand()).execute(log.toString(), "-o", tmp.resolve("c4").toString(),
+                "--features", "f=" + tmp.resolve("f.csv"), "--split", "time-replay"));
+        assertTrue(Files.exists(tmp.resolve("c4").resolve(AfterCutLog.DIR).resolve(AfterCutLog.INTERACTIONS)));
+    }
+
+    @Test
+    void timeReplayKeepsWhatIsNewAfterTheCutOutOfTheDatasetAndWritesItForReplay() throws IOException {
+        Map<String, Long> timeOf = new HashMap<>();
+        Path log = writeLog(timeOf);
+        Path out = tmp.resolve("replay");
+        Prepare.Report rep = Prepare.generic(log, List.of(new GenericFiles.FeatureSource("f", tmp.resolve("f.csv"), null)),
+                out, PrepareOptions.defaults("t").withSplit(SplitMode.TIME_REPLAY));
+        Set<String> datasetUsers = new HashSet<>();
+        Set<String> datasetItems = new HashSet<>();
+        try (Dataset d = Datasets.open(out)) {
+            IdMapping ids = d.ids().orElseThrow();
+            assertEquals(d.numItem(), d.numWarmItem(), "no cold item: the new items are left out");
+            assertEquals(320, d.train().size());
+            for (int i = 0; i < d.numItem(); i++) {
+                datasetItems.add(ids.itemIds().get(i));
+            }
+            for (int u = 0; u < d.numUser(); u++) {
+                datasetUsers.add(ids.externalUser(u));
+            }
+            // every dataset item and user was seen before the cut (time 320)
+            for (String item : datasetItems) {
+                assertTrue(firstSeen(timeOf, "," + item, false) <= 320, item);
+            }
+            for (String user : datasetUsers) {
+                assertTrue(firstSeen(timeOf, user + ",", true) <= 320, user);
+            }
+            // the dataset's held-out pairs are exactly the after-cut pairs of its users and items
+            List<String> rows = Files.readAllLines(out.resolve(AfterCutLog.DIR).resolve(AfterCutLog.INTERACTIONS));
+            assertEquals("user,item,timestamp,part", rows.get(0));
+            assertEquals(80, rows.size() - 1, "times 321..400");
+            long previous = 0;
+            long heldOutKnown = 0;
+            Set<String> newUsers = new HashSet<>();
+            Set<String> newItems = new HashSet<>();
+            for (String row : rows.subList(1, rows.size())) {
+                String[] p = row.split(",");
+                long t = Long.parseLong(p[2]);
+                assertEquals(timeOf.get(p[0] + "," + p[1]), t, row);
+                assertTrue(t > previous, "timestamp order: " + row);
+                previous = t;
+                assertEquals(t <= 360 ? "val" : "test", p[3], row);
+                if (datasetUsers.contains(p[0]) && datasetItems.contains(p[1])) {
+                    heldOutKnown++;
+                }
+                if (!datasetUsers.contains(p[0])) {
+                    newUsers.add(p[0]);
+                }
+                if (!datasetItems.contains(p[1])) {
+                    newItems.add(p[1]);
+                }
+            }
+            assertEquals(heldOutKnown, rep.val() + rep.test());
+            assertEquals(heldOutKnown, d.heldOut(Split.VAL, Setting.ALL).size() + d.heldOut(Split.TEST, Setting.ALL).size());
+            assertFalse(newUsers.isEmpty(), "users acting only after the cut are in the replay log");
+            assertFalse(newItems.isEmpty(), "items first seen after the cut are in the replay log");
+            // their content, one row each, the values of f.csv (item k -> k, 1)
+            List<String> feats = Files.readAllLines(out.resolve(AfterCutLog.DIR).resolve(AfterCutLog.featureFile("f")));
+            assertEquals("item,v0,v1", feats.get(0));
+            Set<String> featured = new HashSet<>();
+            for (String row : feats.subList(1, feats.size())) {
+                String[] p = row.split(",");
+                featured.add(p[0]);
+                assertEquals(Float.parseFloat(p[0].substring(1)), Float.parseFloat(p[1]), row);
+                assertEquals(1f, Float.parseFloat(p[2]), row);
+            }
+            assertEquals(newItems, featured);
+        }
+    }
+
+    private static long firstSeen(Map<String, Long> timeOf, String part, boolean prefix) {
+        return timeOf.entrySet().stream().filter(e -> prefix ? e.getKey().startsWith(part) : e.getKey().endsWith(part))
+                .mapToLong(Map.Entry::getValue).min().orElseThrow();
     }
 }
