@@ -51,6 +51,7 @@ final class LiveState implements AutoCloseable {
     private final AtomicBoolean snapshotPending = new AtomicBoolean();
     private volatile String followedFeed;                          // non-null: a replica, local changes refused
     private final CatalogIndexer indexer;
+    private final RecallMonitor recall = new RecallMonitor();
     /** False while the constructor replays the journal: no background build may start under the replay. */
     private volatile boolean recovered;
 
@@ -125,9 +126,17 @@ final class LiveState implements AutoCloseable {
     private List<Recommendation> rank(Catalog c, float[] user, int offset, int[] excluded, int k, ItemFilter filter) {
         HnswIndex index = c.store.index();
         if (index != null && indexer.serves(c)) {
-            return c.recommendIndexed(index, indexer.options().hnsw().efSearch(), user, offset, excluded, k, filter);
+            List<Recommendation> served =
+                    c.recommendIndexed(index, indexer.options().hnsw().efSearch(), user, offset, excluded, k, filter);
+            recall.offer(served, () -> c.recommend(user, offset, excluded, k, filter));
+            return served;
         }
         return c.recommend(user, offset, excluded, k, filter);
+    }
+
+    /** The graph's recall against the exact scan over recently sampled requests; NaN before any. */
+    double retrievalRecall() {
+        return recall.recall();
     }
 
     /** How requests are answered now: "exact", "hnsw", or "exact (graph building)". */
@@ -603,6 +612,7 @@ final class LiveState implements AutoCloseable {
     @Override
     public void close() {
         indexer.close();
+        recall.close();
         if (snapshotter != null) {
             snapshotter.shutdown();
             try {

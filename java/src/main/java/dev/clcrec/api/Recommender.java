@@ -280,6 +280,15 @@ public final class Recommender implements AutoCloseable {
         return live.retrievalInUse();
     }
 
+    /**
+     * While requests go through the HNSW graph: the share of the exact top-k items its answers held,
+     * averaged over the last 256 sampled requests (one a second at most, re-answered by the exact scan
+     * on a background thread). NaN before the first sample, and with the exact scan.
+     */
+    public double retrievalRecall() {
+        return live.retrievalRecall();
+    }
+
     public int catalogSize() {
         return live.catalog().liveCount();
     }

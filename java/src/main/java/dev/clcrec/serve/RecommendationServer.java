@@ -342,8 +342,13 @@ public final class RecommendationServer implements AutoCloseable {
     }
 
     private Reply health(ServerRequest req) {
-        return new Reply(200, Map.of("status", "ok", "model_version", rec.modelVersion(),
-                "catalog_size", rec.catalogSize(), "retrieval", rec.retrievalInUse()));
+        Map<String, Object> health = new java.util.LinkedHashMap<>(Map.of("status", "ok", "model_version",
+                rec.modelVersion(), "catalog_size", rec.catalogSize(), "retrieval", rec.retrievalInUse()));
+        double recall = rec.retrievalRecall();
+        if (Double.isFinite(recall)) {
+            health.put("retrieval_recall", recall);
+        }
+        return new Reply(200, health);
     }
 
     private byte[] body(ServerRequest req) throws IOException {

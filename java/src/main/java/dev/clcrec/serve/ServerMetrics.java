@@ -38,6 +38,9 @@ final class ServerMetrics {
         GaugeWithCallback.builder().name("clcrec_retrieval_info")
                 .help("How recommendations are retrieved now (value 1): exact, hnsw, or exact (graph building)")
                 .labelNames("retrieval").callback(cb -> cb.call(1, rec.retrievalInUse())).register(registry);
+        GaugeWithCallback.builder().name("clcrec_retrieval_recall")
+                .help("Share of the exact top-k items the HNSW graph's answers held, over recently sampled requests"
+                        + " (NaN before a sample)").callback(cb -> cb.call(rec.retrievalRecall())).register(registry);
         GaugeWithCallback.builder().name("clcrec_users").help("Users the model knows")
                 .callback(cb -> cb.call(rec.numUsers())).register(registry);
         GaugeWithCallback.builder().name("clcrec_users_with_recorded_interactions")

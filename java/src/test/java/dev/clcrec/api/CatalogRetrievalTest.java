@@ -131,6 +131,32 @@ class CatalogRetrievalTest {
     void autoScansSmallCatalogsExactly() {
         try (Recommender rec = Recommender.open(bundle, Device.CPU, 1)) {
             assertEquals("exact", rec.retrievalInUse());
+            rec.recommendations("u1", 10, ItemFilter.ALL);
+            assertTrue(Double.isNaN(rec.retrievalRecall()), "no graph, no recall estimate");
+        }
+    }
+
+    @Test
+    void theServedRecallIsSampledAgainstTheScan() throws Exception {
+        // a search of width 1 on a graph of 120 items: the graph misses some of the exact top 10
+        RetrievalOptions narrow = RetrievalOptions.of(Retrieval.HNSW).withEfSearch(1);
+        try (Recommender wide = Recommender.open(bundle, Device.CPU, 1, WIDE_HNSW);
+             Recommender rec = Recommender.open(bundle, Device.CPU, 1, narrow)) {
+            awaitGraph(wide);
+            awaitGraph(rec);
+            assertTrue(Double.isNaN(rec.retrievalRecall()));
+            double estimate = Double.NaN;
+            for (int i = 0; i < 80 && !Double.isFinite(estimate); i++) { // a sample a second at most
+                rec.recommendations("u" + i % 100, 10, ItemFilter.COLD);
+                wide.recommendations("u" + i % 100, 10, ItemFilter.ALL);
+                Thread.sleep(100);
+                estimate = rec.retrievalRecall();
+            }
+            assertTrue(estimate >= 0 && estimate <= 1, "estimate " + estimate);
+            for (int i = 0; i < 30 && !Double.isFinite(wide.retrievalRecall()); i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(wide.retrievalRecall() >= 0.9, "a wide search keeps the exact items: " + wide.retrievalRecall());
         }
     }
 
