@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  * The HNSW graph inside a serving Recommender (not product code):
  * <pre>
  *   service BUNDLE STATE_DIR USERS ADDS
+ *   latency BUNDLE STATE_DIR USERS      (after service: the graph loaded from STATE_DIR, in-process
+ *                                       recommend(user, 10) p50/p99/p99.9 over USERS users, twice)
  * </pre>
  * On one bundle: heap of an exact and of an hnsw Recommender (each alone, after a GC); the graph's
  * build time at the first start with a state directory and its load time at the second; recall@10 of
@@ -35,10 +37,28 @@ public final class RetrievalServiceBenchmark {
     private RetrievalServiceBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        if (!args[0].equals("service")) {
-            throw new IllegalArgumentException("unknown mode " + args[0]);
+        switch (args[0]) {
+            case "service" -> service(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]));
+            case "latency" -> latency(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
-        service(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+    }
+
+    private static void latency(Path bundle, Path state, int users) throws Exception {
+        try (Recommender hnsw = Recommender.open(bundle, Device.CPU, 1, new StateOptions(state),
+                RetrievalOptions.of(Retrieval.HNSW))) {
+            if (!hnsw.retrievalInUse().equals("hnsw")) {
+                throw new IllegalStateException("no stored graph in " + state + ": run the service mode first");
+            }
+            int[] sample = new Random(7).ints(users, 0, hnsw.numUsers()).toArray();
+            for (int round = 1; round <= 2; round++) {
+                long[] t = latencies(hnsw, sample);
+                System.out.printf(Locale.ROOT, "round %d, %d items: recommend(user, 10) through the graph over %d users: p50 %.3f"
+                        + " p99 %.3f p99.9 %.3f ms; loadavg %s%n", round, hnsw.catalogSize(), users, pct(t, 0.5),
+                        pct(t, 0.99), pct(t, 0.999), Files.readString(Path.of("/proc/loadavg")).trim());
+            }
+        }
     }
 
     private static long heapAfterGc() throws InterruptedException {
