@@ -50,6 +50,16 @@ class FlagValidationTest {
         assertTrue(r.err().contains("--ks"), r.err());
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"--retrieval, fast", "--retrieval, ''", "--ef-search, 0", "--ef-search, -3"})
+    void aBadRetrievalFlagIsRefusedBeforeTheModelLoads(String flag, String value) {
+        MainTest.Run r = MainTest.run("serve", "--model", tmp.resolve("no-bundle").toString(), "--allow-unauthenticated",
+                flag, value);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(flag), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
     @Test
     void aSecondRunOnTheSameOutIsRefused() {
         Path out = tmp.resolve("busy");
