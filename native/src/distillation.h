@@ -9,6 +9,11 @@
 // which the reference's fixtures pin down bit for bit, stay untouched, so the option off cannot
 // change them; and one training run gives the model before and after distillation, so the two are
 // compared on the same teacher.
+//
+// One departure from ALDI: it also passes the teacher's user embeddings through a student network
+// (f_U) and ranks cold items with those mapped users. Here the student lands in the teacher's own
+// space and every item, warm or cold, is ranked by the same user embedding, as the model's
+// representation (and its serving, fold-in and retrieval) already assume.
 #pragma once
 
 #include <torch/torch.h>
