@@ -85,7 +85,14 @@ public final class TrainingRun {
             model.close();
             model = ClcrecModel.load(best, content, mc.device(), mc.deviceIndex(), mc.numThreads(), mc.kernels());
         }
-        if (config.distill() != null && result.best() != null && result.reason() != StopReason.NON_FINITE_LOSS) {
+        boolean holdsBest = lastIsBest || (best != null && Files.exists(best));
+        if (config.distill() != null && result.best() != null && !holdsBest) {
+            // Without a best checkpoint the model in hand is the last epoch's, not the selected one.
+            LOG.log(Level.WARNING, "distillation skipped: the selected epoch was not the last and no best checkpoint "
+                    + "was saved to distil it from");
+        }
+        if (config.distill() != null && result.best() != null && holdsBest
+                && result.reason() != StopReason.NON_FINITE_LOSS) {
             try {
                 result = distil(data, model, config, result, train, parallel);
             } catch (RuntimeException e) {
