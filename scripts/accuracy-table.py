@@ -2,6 +2,10 @@
 """Markdown table of bench-accuracy.sh's results: test Recall/NDCG @10/@20 for all/warm/cold items,
 mean ± sample std over each configuration's runs (OUT/<dataset>/<config>/run-seed*/results.json),
 plus the seed-independent baselines parsed from OUT/<dataset>/baselines.txt (evaluate's table).
+A `distill` configuration (train --distill) gives two rows per setting from the same runs: `trained`,
+the selected epoch before distillation (what the same flags give without --distill), and `+ distill`,
+the model kept after it (the distilled one where it won on validation, else the trained one again);
+its epochs column reads "trained epoch/kept distillation epoch" (0: none kept).
    accuracy-table.py OUT DATASET..."""
 import glob
 import json
@@ -9,19 +13,30 @@ import os
 import statistics
 import sys
 
-CONFIGS = ["defaults", "paper", "reference", "id-only"]
+CONFIGS = ["defaults", "paper", "reference", "id-only", "distill"]
 SETTINGS = ["ALL", "WARM", "COLD"]
 COLUMNS = [(m, k) for k in (10, 20) for m in ("recall", "ndcg")]
 
 
-def runs(cfg_dir):
+def entries(evaluation):
+    return {(x["split"], x["setting"]): x["atK"] for x in evaluation["entries"]}
+
+
+def runs(cfg_dir, before_distillation=False):
     values = []
     for f in sorted(glob.glob(os.path.join(cfg_dir, "run-seed*", "results.json"))):
-        best = json.load(open(f))["best"]
+        r = json.load(open(f))
+        best = r["best"]
         if best is None:
             continue
-        e = {(x["split"], x["setting"]): x["atK"] for x in best["eval"]["entries"]}
-        values.append((best["epoch"], e))
+        d = r.get("distillation")
+        if before_distillation:
+            trained = next(h for h in r["history"] if h["epoch"] == best["epoch"])
+            values.append((best["epoch"], entries(trained["eval"])))
+        elif d is not None:
+            values.append((f"{best['epoch']}/{d['bestEpoch']}", entries(best["eval"])))
+        else:
+            values.append((best["epoch"], entries(best["eval"])))
     return values
 
 
@@ -55,8 +70,14 @@ def main():
             + " | selected epochs |"
         print(header)
         print("|" + "---|" * (header.count("|") - 1))
+        rows = []
         for cfg in CONFIGS:
-            rs = runs(os.path.join(out, name, cfg))
+            if cfg == "distill":
+                rows.append(("distill: trained", runs(os.path.join(out, name, cfg), before_distillation=True)))
+                rows.append(("distill: + distill", runs(os.path.join(out, name, cfg))))
+            else:
+                rows.append((cfg, runs(os.path.join(out, name, cfg))))
+        for cfg, rs in rows:
             if not rs:
                 continue
             for s in SETTINGS:

@@ -7,6 +7,8 @@
 #   reference  --reference-defaults (the reference's argparse defaults: --lr_lambda 1 ...)
 #   id-only    the defaults without content (--lr_lambda 0 --num_sample 0), selected on val warm:
 #              the plain collaborative model, warm items only
+#   distill    the defaults plus --distill (ALDI-style distillation of the encoder after training; not
+#              in the default list): the table shows the same runs before and after it
 # each with --runs 3 (seeds 1-3), one LibTorch thread, the reference's selection rule (validation
 # Recall@10 over all items; id-only: validation warm Recall@10) and its 7-epoch stopping rule; then
 # evaluates the content-kNN, content-profile and random baselines (`evaluate --baselines`, which do
@@ -53,12 +55,13 @@ for name in $datasets; do
       paper) run paper "${paper[@]}" ;;
       reference) run reference --reference-defaults ;;
       id-only) run id-only --lr_lambda 0 --num_sample 0 --select-on val:warm:recall@10 ;;
-      *) echo "unknown configuration '$cfg' (use defaults, paper, reference, id-only)" >&2; exit 2 ;;
+      distill) run distill --distill ;;
+      *) echo "unknown configuration '$cfg' (use defaults, paper, reference, id-only, distill)" >&2; exit 2 ;;
     esac
   done
-  if [ ! -f "$dir/baselines.txt" ] && [ -f "$dir/defaults/run-seed1/best.ckpt" ]; then
-    "$clcrec" evaluate --data_path "$data" --model "$dir/defaults/run-seed1/best.ckpt" --threads 1 --ks 10,20 \
-      --baselines > "$dir/baselines.txt"
+  any=$(ls "$dir"/*/run-seed1/best.ckpt 2>/dev/null | head -n 1 || true)
+  if [ ! -f "$dir/baselines.txt" ] && [ -n "$any" ]; then
+    "$clcrec" evaluate --data_path "$data" --model "$any" --threads 1 --ks 10,20 --baselines > "$dir/baselines.txt"
   fi
 done
 python3 "$root/scripts/accuracy-table.py" "$out" $datasets > "$out/table.md"

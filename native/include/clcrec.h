@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct layout in this header changes. */
-#define CLCREC_ABI_VERSION 4
+#define CLCREC_ABI_VERSION 5
 
 /* Status codes. */
 #define CLCREC_OK 0
@@ -181,6 +181,52 @@ CLCREC_API int clcrec_model_compute_loss(const clcrec_model *model,
                               const int64_t *items, int64_t group_size,
                               const int64_t *hybrid_rows, int64_t num_hybrid,
                               clcrec_step_result *out_result);
+
+/* ---- teacher-student distillation of the encoder (ALDI, SIGIR 2023) ------------------------ */
+
+/*
+ * Weights of clcrec_model_distill_step's terms. The teacher is the model's own id table (user rows
+ * and warm item rows, frozen); the student is the content encoder. Logits are dot products divided
+ * by the model's temp_value: teacher t_ui = <E[u], E[i]> / temp_value, student s_ui = <E[u], f(x_i)> /
+ * temp_value. For B triples (u_b, p_b, n_b) with popularity weights w_b of the positives:
+ *   supervised     = mean_b softplus(-(s_up - s_un))                               (BPR on the student)
+ *   ranking        = mean_b w_b * BCE(s_up - s_un, sigmoid(t_up - t_un))          (ALDI's alpha)
+ *   identification = mean_b w_b * BCE(g_S[b], sigmoid(g_T[b])), g[b] = (<c_b, c_b> - mean_c <c_b, m_c>)
+ *                    / temp_value over the positives c and negatives m of the batch  (ALDI's beta)
+ *   rating         = mean_b (|t_up - s_up| + |t_un - s_un|)                        (ALDI's gamma)
+ * with BCE(x, y) = softplus(x) - x * y; loss = the weighted sum of the four.
+ */
+typedef struct clcrec_distill_options {
+    double supervised_weight;
+    double ranking_weight;
+    double identification_weight;
+    double rating_weight;
+    double learning_rate;   /* step size of the distillation's own Adam over the encoder */
+} clcrec_distill_options;
+
+/* Terms of one distillation step, unweighted, before the step; loss is their weighted sum. */
+typedef struct clcrec_distill_result {
+    double loss;
+    double supervised;
+    double ranking;
+    double identification;
+    double rating;
+} clcrec_distill_result;
+
+/*
+ * One step of teacher-student distillation: only the encoder's four parameters change, by an Adam
+ * of their own (created on the first call with options->learning_rate, later calls set its step
+ * size; not saved in checkpoints; loading a checkpoint discards it). The id table, the word table,
+ * the training Adam and the step count stay as they are. users, positives, negatives: batch_size
+ * ids each; positives and negatives must be warm items (their id rows are the teacher). weights:
+ * batch_size finite values >= 0 (the positives' popularity weights; NULL: all 1). A non-finite loss
+ * or gradient changes nothing and returns CLCREC_ERR_NOT_FINITE.
+ */
+CLCREC_API int clcrec_model_distill_step(clcrec_model *model,
+                            const int64_t *users, const int64_t *positives, const int64_t *negatives,
+                            const float *weights, int64_t batch_size,
+                            const clcrec_distill_options *options,
+                            clcrec_distill_result *out_result);
 
 /* ---- ranking ------------------------------------------------------------------------------ */
 

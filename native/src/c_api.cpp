@@ -303,6 +303,52 @@ int clcrec_model_compute_loss(const clcrec_model* model, const int64_t* users, i
   });
 }
 
+int clcrec_model_distill_step(clcrec_model* model, const int64_t* users, const int64_t* positives,
+                              const int64_t* negatives, const float* weights, int64_t batch_size,
+                              const clcrec_distill_options* options, clcrec_distill_result* out_result) {
+  return guarded(__func__, [&] {
+    Model& m = mutable_model_of(model);
+    const clcrec_config& c = m.config();
+    require_non_null(out_result, "out_result");
+    require_non_null(options, "options");
+    require_positive(batch_size, "batch_size");
+    require_non_null(users, "users");
+    require_non_null(positives, "positives");
+    require_non_null(negatives, "negatives");
+    require_ids_in_range(users, batch_size, 0, c.num_user, "users");
+    if (c.num_warm_item == 0) invalid_argument("the model has no warm items: there is no teacher to distil from");
+    // A cold item's id row never trained: it cannot teach.
+    require_ids_in_range(positives, batch_size, 0, c.num_warm_item, "positives");
+    require_ids_in_range(negatives, batch_size, 0, c.num_warm_item, "negatives");
+    if (weights != nullptr) {
+      require_finite(weights, batch_size, "weights");
+      for (int64_t i = 0; i < batch_size; ++i) {
+        if (weights[i] < 0) {
+          invalid_argument("weights[" + std::to_string(i) + "] = " + std::to_string(weights[i]) + " is negative");
+        }
+      }
+    }
+    const std::pair<const char*, double> term_weights[] = {
+        {"options.supervised_weight", options->supervised_weight},
+        {"options.ranking_weight", options->ranking_weight},
+        {"options.identification_weight", options->identification_weight},
+        {"options.rating_weight", options->rating_weight}};
+    for (const auto& [name, value] : term_weights) {
+      if (!(value >= 0) || !std::isfinite(value)) invalid_argument(std::string(name) + " must be a finite number >= 0");
+    }
+    if (!(options->learning_rate > 0) || !std::isfinite(options->learning_rate)) {
+      invalid_argument("options.learning_rate must be a finite number > 0");
+    }
+    DistillWeights terms;
+    terms.supervised = options->supervised_weight;
+    terms.ranking = options->ranking_weight;
+    terms.identification = options->identification_weight;
+    terms.rating = options->rating_weight;
+    terms.temperature = c.temp_value;
+    *out_result = m.distill_step(users, positives, negatives, weights, batch_size, terms, options->learning_rate);
+  });
+}
+
 int clcrec_model_top_k(const clcrec_model* model, const int64_t* users, int64_t num_users,
                        const int64_t* exclude_offsets, const int64_t* exclude_items,
                        const uint8_t* item_masks, int32_t num_masks, int64_t k,

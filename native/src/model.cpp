@@ -311,6 +311,72 @@ clcrec_step_result Model::train_step_slices(const std::vector<BatchInput>& slice
   return apply_gradients(result, rows);
 }
 
+clcrec_distill_result Model::distill_step(const int64_t* users, const int64_t* positives, const int64_t* negatives,
+                                          const float* weights, int64_t batch_size, const DistillWeights& terms,
+                                          double learning_rate) {
+  std::unique_lock lock(mutex_);
+  if (group_) {
+    invalid_argument("this model is in a process group; distillation runs in one process after training "
+                     "(leave the group first)");
+  }
+  const int64_t n = batch_size;
+  const auto ids = torch::TensorOptions().dtype(torch::kInt64);
+  torch::Tensor user_ids = torch::from_blob(const_cast<int64_t*>(users), {n}, ids).to(device_);
+  std::vector<int64_t> items(positives, positives + n);
+  items.insert(items.end(), negatives, negatives + n);
+  torch::Tensor item_ids = torch::from_blob(items.data(), {2 * n}, ids).to(device_);
+  torch::Tensor rows;
+  {
+    torch::NoGradGuard no_grad;  // the content is the student's input: a trainable word table stays as it is
+    rows = content_rows(items, item_ids);
+  }
+  ContentEncoderImpl::Trace trace = module_->encoder->forward_traced(rows, kernels_);
+  DistillBatch batch;
+  {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor table = module_->id_embedding.detach();
+    batch.users = table.index_select(0, user_ids);
+    torch::Tensor teacher = table.index_select(0, item_ids + config_.num_user);
+    batch.teacher_pos = teacher.narrow(0, 0, n);
+    batch.teacher_neg = teacher.narrow(0, n, n);
+    batch.weights = weights == nullptr
+                        ? torch::ones({n}, torch::TensorOptions().device(device_))
+                        : torch::from_blob(const_cast<float*>(weights), {n}, torch::kFloat32).to(device_).clone();
+  }
+  torch::Tensor grad_student;
+  DistillTerms values = distill_terms(batch, trace.output, terms, &grad_student);
+  torch::Tensor all = torch::stack({values.total, values.supervised, values.ranking, values.identification,
+                                    values.rating}).to(torch::kCPU, torch::kFloat64);
+  const double* v = all.data_ptr<double>();
+  clcrec_distill_result result{v[0], v[1], v[2], v[3], v[4]};
+  if (!std::isfinite(result.loss)) {
+    fail(CLCREC_ERR_NOT_FINITE, "the distillation loss is not finite (loss " + std::to_string(result.loss) +
+                                    "); parameters were left unchanged");
+  }
+  clear_gradients();
+  module_->encoder->backward(trace, grad_student, kernels_);
+  std::vector<torch::Tensor> encoder = {module_->encoder->layer1->weight, module_->encoder->layer1->bias,
+                                        module_->encoder->layer2->weight, module_->encoder->layer2->bias};
+  std::vector<torch::Tensor> gradients;
+  for (const auto& p : encoder) gradients.push_back(p.grad());
+  if (!all_finite(gradients, kernels_)) {
+    clear_gradients();
+    fail(CLCREC_ERR_NOT_FINITE, "a distillation gradient is not finite although the loss is (loss " +
+                                    std::to_string(result.loss) + "); parameters were left unchanged");
+  }
+  if (!distill_optimizer_) {
+    auto options = torch::optim::AdamOptions(learning_rate).betas(std::make_tuple(0.9, 0.999)).eps(1e-8).weight_decay(0.0);
+    distill_optimizer_ = std::make_unique<DenseAdam>(encoder, options, kernels_);
+  }
+  for (auto& group : distill_optimizer_->param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(learning_rate);
+  }
+  distill_optimizer_->step();
+  clear_gradients();
+  invalidate_representation();
+  return result;
+}
+
 std::vector<torch::Tensor> Model::trainable_parameters() const {
   std::vector<torch::Tensor> params;
   for (const auto& [name, p] : module_->api_parameters()) {
@@ -529,6 +595,7 @@ void Model::load_locked(std::unique_ptr<OpenCheckpoint> checkpoint, const std::s
     for (auto& [param, value] : updates) param.copy_(value);
   }
   optimizer_ = std::move(optimizer);
+  distill_optimizer_.reset();
   steps_ = h.steps;
   refresh_frozen_words();
   invalidate_representation();

@@ -16,6 +16,7 @@
 #include "content_features.h"
 #include "contrastive_loss.h"
 #include "dense_adam.h"
+#include "distillation.h"
 #include "distributed_group.h"
 #include "gradient_sync.h"
 #include "kernels.h"
@@ -54,6 +55,11 @@ class Model {
   // reduction, for two ranks). A model in a group refuses it (INVALID_STATE).
   clcrec_step_result train_step_slices(const std::vector<BatchInput>& slices);
   clcrec_step_result compute_loss(const BatchInput& input) const;
+  // One teacher-student step on the encoder alone (distillation.h, clcrec_model_distill_step);
+  // the arguments are validated. weights may be null (all 1).
+  clcrec_distill_result distill_step(const int64_t* users, const int64_t* positives, const int64_t* negatives,
+                                     const float* weights, int64_t batch_size, const DistillWeights& terms,
+                                     double learning_rate);
 
   void top_k(const TopKRequest& request) const;
   void score(const int64_t* users, int64_t num_users, float* out) const;
@@ -133,6 +139,9 @@ class Model {
   torch::Tensor content_;
   ClcrecModule module_{nullptr};
   std::unique_ptr<DenseAdam> optimizer_;
+  // The distillation's own Adam over the encoder (created by its first step; training's Adam,
+  // its moments and its step count are not touched by distillation).
+  std::unique_ptr<DenseAdam> distill_optimizer_;
   torch::Tensor id_gradient_;  // same shape as the id table; allocated on the first step
   int64_t steps_ = 0;
   std::shared_ptr<DistributedGroup> group_;  // null: a single process

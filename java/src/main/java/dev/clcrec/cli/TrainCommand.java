@@ -7,6 +7,8 @@ import dev.clcrec.engine.Device;
 import dev.clcrec.engine.ModelConfig;
 import dev.clcrec.eval.SelectionCriterion;
 import dev.clcrec.sampling.SamplingConfig;
+import dev.clcrec.engine.DistillTerms;
+import dev.clcrec.train.Distillation;
 import dev.clcrec.train.RunConfig;
 import dev.clcrec.train.TrainOptions;
 import java.nio.file.Path;
@@ -131,6 +133,28 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--parallel", description = "With --runs: trainings at once, at most the cores "
             + "(default ${DEFAULT-VALUE}).", defaultValue = "1")
     int parallel;
+    @Option(names = "--distill", description = {"After training, distil the selected model's content encoder "
+            + "from its own id embeddings in the style of ALDI (SIGIR 2023): the users' and warm items' id "
+            + "embeddings (frozen) teach the encoder, so that its output for cold items lands where id embeddings "
+            + "would. Distillation epochs are evaluated like training epochs; the one that beats the trained "
+            + "model on --select-on (validation) is kept, else the encoder stays as trained. README, \"Distillation\"."})
+    boolean distill;
+    @Option(names = "--distill-weights", paramLabel = "SUP,RANK,IDENT,RATING", split = ",",
+            description = "Weights of the distillation's terms: supervised BPR on the encoder's scores, ranking "
+                    + "(score gaps against the teacher's), identification (self-similarity gaps), rating "
+                    + "(|teacher score - encoder score|) (default ${DEFAULT-VALUE}: ALDI's 1, alpha, beta, gamma).",
+            defaultValue = "1,0.9,0.05,0.1")
+    double[] distillWeights;
+    @Option(names = "--distill-epochs", description = "Most distillation epochs (default ${DEFAULT-VALUE}; it stops "
+            + "after 3 without a better --select-on value).", defaultValue = "10")
+    int distillEpochs;
+    @Option(names = "--distill-lr", description = "Learning rate of the distillation's Adam (default ${DEFAULT-VALUE}).",
+            defaultValue = "0.001")
+    double distillLr;
+    @Option(names = "--distill-popularity", paramLabel = "M", description = "ALDI's popularity weighting of the "
+            + "teacher items: min(tanh(a x freq), tanh(M)); 0 weighs every item 1 (default ${DEFAULT-VALUE}).",
+            defaultValue = "4")
+    double distillPopularity;
     @picocli.CommandLine.Mixin
     DistributedOptions distributed;
 
@@ -146,6 +170,10 @@ final class TrainCommand implements Callable<Integer> {
                     spec.commandLine().getErr());
         }
         DistributedOptions.Rank rank = distributed.resolve(spec, System.getenv());
+        if (distill && (rank != null || distributed.replayRanks > 1)) {
+            throw new ParameterException(spec.commandLine(), "--distill runs in one process after training; it cannot "
+                    + "be combined with data-parallel training (--nproc/--world-size/--replay-ranks)");
+        }
         Path dir = DataPaths.resolve(spec, dataPath);
         try (Dataset data = Datasets.open(dir)) {
             ContentFeatures content = ContentSelection.select(data.content(), hasV, hasA, hasT);
@@ -205,6 +233,16 @@ final class TrainCommand implements Callable<Integer> {
                 .nonNegativeFinite("--max-minutes", maxMinutes)
                 .fileNameIn("--save_file", saveFile, out, false)
                 .fileNameIn("--prefix", prefix, out, true);
+        if (distillWeights.length != 4) {
+            throw c.fail("--distill-weights", String.join(",", java.util.Arrays.stream(distillWeights)
+                    .mapToObj(Double::toString).toList()), "needs 4 weights: SUP,RANK,IDENT,RATING");
+        }
+        for (double w : distillWeights) {
+            c.nonNegativeFinite("--distill-weights", w);
+        }
+        c.intRange("--distill-epochs", distillEpochs, 1, Integer.MAX_VALUE)
+                .positiveFinite("--distill-lr", distillLr)
+                .nonNegativeFinite("--distill-popularity", distillPopularity);
         long rows = (long) batchSize * (1 + numNeg);
         if (rows > FlagChecks.MAX_STEP_ROWS) {
             throw c.fail("--batch_size " + batchSize + " x (1 + --num_neg " + numNeg + ")", "= " + rows,
@@ -252,7 +290,10 @@ final class TrainCommand implements Callable<Integer> {
         Path best = weightSave != null ? weightSave : out.resolve(prefix + "best.ckpt");
         TrainOptions options = new TrainOptions(numEpoch, patience, selection(), best,
                 out.resolve(prefix + "last.ckpt"), maxMinutes * 60);
-        return new RunConfig(model, sampling, options, ks, step, weightLoad);
+        Distillation.Options distillation = !distill ? null : new Distillation.Options(new DistillTerms(
+                distillWeights[0], distillWeights[1], distillWeights[2], distillWeights[3], distillLr),
+                distillEpochs, 3, 1024, distillPopularity);
+        return new RunConfig(model, sampling, options, ks, step, weightLoad, distillation);
     }
 
     /**
@@ -348,6 +389,13 @@ final class TrainCommand implements Callable<Integer> {
         s.put("reference_defaults", referenceDefaults);
         s.put("select_on", selection().toString());
         s.put("runs", runs);
+        s.put("distill", distill);
+        if (distill) {
+            s.put("distill_weights", distillWeights.clone());
+            s.put("distill_epochs", distillEpochs);
+            s.put("distill_lr", distillLr);
+            s.put("distill_popularity", distillPopularity);
+        }
         s.put("sparse_updates", distributed.sparseUpdates);
         s.put("replay_ranks", distributed.replayRanks);
         s.put("rank_order_reduction", distributed.rankOrderReduction);

@@ -7,6 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.clcrec.ffi.clcrec_config;
+import dev.clcrec.ffi.clcrec_distill_options;
+import dev.clcrec.ffi.clcrec_distill_result;
 import dev.clcrec.ffi.clcrec_h;
 import dev.clcrec.ffi.clcrec_step_result;
 import java.lang.foreign.Arena;
@@ -269,6 +271,38 @@ public final class ClcrecModel implements AutoCloseable {
             Status.check(clcrec_h.clcrec_model_compute_loss(lease.pointer(), users, batchSize, items, groupSize,
                     hybrid, numHybrid, result), "clcrec_model_compute_loss");
             return losses(result);
+        }
+    }
+
+    /**
+     * One teacher-student distillation step (clcrec_model_distill_step): the model's id table teaches
+     * its encoder on triples (user, warm positive, warm negative); only the encoder changes, by an Adam
+     * of its own. {@code weights} are the positives' popularity weights (null: all 1).
+     */
+    public DistillTerms.Values distillStep(long[] users, long[] positives, long[] negatives, float[] weights,
+                                           DistillTerms terms) {
+        Objects.requireNonNull(terms, "terms");
+        int n = users.length;
+        if (positives.length != n || negatives.length != n || (weights != null && weights.length != n)) {
+            throw new IllegalArgumentException("users (" + n + "), positives (" + positives.length + "), negatives ("
+                    + negatives.length + ")" + (weights == null ? "" : " and weights (" + weights.length + ")")
+                    + " must have the same length");
+        }
+        try (ModelHandle.Lease lease = handle.acquire("distillStep"); Arena arena = Arena.ofConfined()) {
+            MemorySegment options = clcrec_distill_options.allocate(arena);
+            clcrec_distill_options.supervised_weight(options, terms.supervised());
+            clcrec_distill_options.ranking_weight(options, terms.ranking());
+            clcrec_distill_options.identification_weight(options, terms.identification());
+            clcrec_distill_options.rating_weight(options, terms.rating());
+            clcrec_distill_options.learning_rate(options, terms.learningRate());
+            MemorySegment r = clcrec_distill_result.allocate(arena);
+            Status.check(clcrec_h.clcrec_model_distill_step(lease.pointer(), arena.allocateFrom(JAVA_LONG, users),
+                    arena.allocateFrom(JAVA_LONG, positives), arena.allocateFrom(JAVA_LONG, negatives),
+                    weights == null ? MemorySegment.NULL : arena.allocateFrom(JAVA_FLOAT, weights), n, options, r),
+                    "clcrec_model_distill_step");
+            return new DistillTerms.Values(clcrec_distill_result.loss(r), clcrec_distill_result.supervised(r),
+                    clcrec_distill_result.ranking(r), clcrec_distill_result.identification(r),
+                    clcrec_distill_result.rating(r));
         }
     }
 

@@ -23,10 +23,10 @@ public class clcrec_h extends clcrec_h$shared {
     static final SymbolLookup SYMBOL_LOOKUP = SymbolLookup.loaderLookup()
             .or(Linker.nativeLinker().defaultLookup());
 
-    private static final int CLCREC_ABI_VERSION = (int)4L;
+    private static final int CLCREC_ABI_VERSION = (int)5L;
     /**
      * {@snippet lang=c :
-     * #define CLCREC_ABI_VERSION 4
+     * #define CLCREC_ABI_VERSION 5
      * }
      */
     public static int CLCREC_ABI_VERSION() {
@@ -1001,6 +1001,73 @@ public class clcrec_h extends clcrec_h$shared {
                 traceDowncall("clcrec_model_compute_loss", model, users, batch_size, items, group_size, hybrid_rows, num_hybrid, out_result);
             }
             return (int)mh$.invokeExact(model, users, batch_size, items, group_size, hybrid_rows, num_hybrid, out_result);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class clcrec_model_distill_step {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_LONG,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_model_distill_step");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_model_distill_step(clcrec_model *model, const int64_t *users, const int64_t *positives, const int64_t *negatives, const float *weights, int64_t batch_size, const clcrec_distill_options *options, clcrec_distill_result *out_result)
+     * }
+     */
+    public static FunctionDescriptor clcrec_model_distill_step$descriptor() {
+        return clcrec_model_distill_step.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_model_distill_step(clcrec_model *model, const int64_t *users, const int64_t *positives, const int64_t *negatives, const float *weights, int64_t batch_size, const clcrec_distill_options *options, clcrec_distill_result *out_result)
+     * }
+     */
+    public static MethodHandle clcrec_model_distill_step$handle() {
+        return clcrec_model_distill_step.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_model_distill_step(clcrec_model *model, const int64_t *users, const int64_t *positives, const int64_t *negatives, const float *weights, int64_t batch_size, const clcrec_distill_options *options, clcrec_distill_result *out_result)
+     * }
+     */
+    public static MemorySegment clcrec_model_distill_step$address() {
+        return clcrec_model_distill_step.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_model_distill_step(clcrec_model *model, const int64_t *users, const int64_t *positives, const int64_t *negatives, const float *weights, int64_t batch_size, const clcrec_distill_options *options, clcrec_distill_result *out_result)
+     * }
+     */
+    public static int clcrec_model_distill_step(MemorySegment model, MemorySegment users, MemorySegment positives, MemorySegment negatives, MemorySegment weights, long batch_size, MemorySegment options, MemorySegment out_result) {
+        var mh$ = clcrec_model_distill_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_model_distill_step", model, users, positives, negatives, weights, batch_size, options, out_result);
+            }
+            return (int)mh$.invokeExact(model, users, positives, negatives, weights, batch_size, options, out_result);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

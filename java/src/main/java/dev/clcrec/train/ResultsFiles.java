@@ -53,6 +53,9 @@ public final class ResultsFiles {
         root.put("best", result.best());
         root.put("baselines", baselines);
         root.put("history", result.history());
+        if (result.distillation() != null) {
+            root.put("distillation", result.distillation());
+        }
         return root;
     }
 

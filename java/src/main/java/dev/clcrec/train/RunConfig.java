@@ -11,9 +11,16 @@ import java.nio.file.Path;
  * @param ks evaluation cutoffs; must include options.selectionK()
  * @param evalBlock users per top-K call (the reference's --step)
  * @param resumeFrom checkpoint to continue from (exactly, when it carries a training state), or null
+ * @param distill    teacher-student distillation of the encoder after training (Distillation), or null: none
  */
 public record RunConfig(ModelConfig model, SamplingConfig sampling, TrainOptions options, int[] ks, int evalBlock,
-                        Path resumeFrom) {
+                        Path resumeFrom, Distillation.Options distill) {
+    /** Without distillation. */
+    public RunConfig(ModelConfig model, SamplingConfig sampling, TrainOptions options, int[] ks, int evalBlock,
+                     Path resumeFrom) {
+        this(model, sampling, options, ks, evalBlock, resumeFrom, null);
+    }
+
     public RunConfig {
         ks = ks.clone();
         int sel = options.selectionK();
@@ -31,22 +38,26 @@ public record RunConfig(ModelConfig model, SamplingConfig sampling, TrainOptions
     }
 
     public RunConfig withModel(ModelConfig m) {
-        return new RunConfig(m, sampling, options, ks, evalBlock, resumeFrom);
+        return new RunConfig(m, sampling, options, ks, evalBlock, resumeFrom, distill);
     }
 
     public RunConfig withSampling(SamplingConfig s) {
-        return new RunConfig(model, s, options, ks, evalBlock, resumeFrom);
+        return new RunConfig(model, s, options, ks, evalBlock, resumeFrom, distill);
     }
 
     /** The evaluated cutoffs grow to include the new options' selection cutoff. */
     public RunConfig withOptions(TrainOptions o) {
-        return new RunConfig(model, sampling, o, ks, evalBlock, resumeFrom);
+        return new RunConfig(model, sampling, o, ks, evalBlock, resumeFrom, distill);
     }
 
     /** Initialisation and sampling both seeded with {@code seed}, as --seed does. */
     public RunConfig withSeed(long seed) {
         SamplingConfig s = sampling;
         return new RunConfig(model.withSeed(seed), new SamplingConfig(s.batchSize(), s.numNeg(), s.numSample(), seed,
-                s.numWorkers(), s.referenceNegatives()), options, ks, evalBlock, resumeFrom);
+                s.numWorkers(), s.referenceNegatives()), options, ks, evalBlock, resumeFrom, distill);
+    }
+
+    public RunConfig withDistill(Distillation.Options d) {
+        return new RunConfig(model, sampling, options, ks, evalBlock, resumeFrom, d);
     }
 }

@@ -5,12 +5,32 @@ import java.util.List;
 /**
  * The outcome of training.
  *
- * @param best the selected epoch (best validation Recall@K, all setting), null if no epoch finished
- * @param history every epoch, including those before a resume
+ * @param best the selected epoch (best validation Recall@K, all setting), null if no epoch finished;
+ *             after a distillation that beat it, its evaluation is the distilled model's
+ * @param history every epoch, including those before a resume, as trained (before any distillation)
  * @param message human-readable account of why training stopped
+ * @param distillation what the distillation after training did, or null when none ran
  */
-public record TrainingResult(EpochRecord best, List<EpochRecord> history, StopReason reason, String message) {
+public record TrainingResult(EpochRecord best, List<EpochRecord> history, StopReason reason, String message,
+                             Distillation.Result distillation) {
     public TrainingResult {
         history = List.copyOf(history);
+    }
+
+    public TrainingResult(EpochRecord best, List<EpochRecord> history, StopReason reason, String message) {
+        this(best, history, reason, message, null);
+    }
+
+    /**
+     * This result after distillation: the best epoch's evaluation becomes the distilled model's when a
+     * distilled epoch beat it on validation; the history stays as trained.
+     */
+    public TrainingResult distilled(Distillation.Result d, String account) {
+        EpochRecord b = best;
+        if (d.improved() && b != null) {
+            b = new EpochRecord(b.epoch(), b.loss(), b.lossRe(), b.lossUi(), b.reg(), b.mat(), b.steps(),
+                    b.trainSeconds(), b.samplerWaitSeconds(), b.nativeStepSeconds(), b.evalSeconds(), d.bestEval());
+        }
+        return new TrainingResult(b, history, reason, message + "; " + account, d);
     }
 }

@@ -85,7 +85,52 @@ public final class TrainingRun {
             model.close();
             model = ClcrecModel.load(best, content, mc.device(), mc.deviceIndex(), mc.numThreads(), mc.kernels());
         }
+        boolean holdsBest = lastIsBest || (best != null && Files.exists(best));
+        if (config.distill() != null && result.best() != null && !holdsBest) {
+            // Without a best checkpoint the model in hand is the last epoch's, not the selected one.
+            LOG.log(Level.WARNING, "distillation skipped: the selected epoch was not the last and no best checkpoint "
+                    + "was saved to distil it from");
+        }
+        if (config.distill() != null && result.best() != null && holdsBest
+                && result.reason() != StopReason.NON_FINITE_LOSS) {
+            try {
+                result = distil(data, model, config, result, train, parallel);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
         return new Outcome(model, result);
+    }
+
+    /**
+     * Distils the selected model's encoder from its own id table (Distillation) and, when that beat it
+     * on validation, saves the distilled model beside the best checkpoint ("-distilled"); the best
+     * checkpoint itself stays the trained model, whose training state it carries for resuming.
+     */
+    private static TrainingResult distil(Dataset data, ClcrecModel model, RunConfig config, TrainingResult result,
+                                         ItemSets train, DataParallel parallel) {
+        if (parallel.distributed()) {
+            throw new IllegalArgumentException("distillation runs in one process after training; it cannot follow "
+                    + "data-parallel training");
+        }
+        var selection = config.options().selection();
+        Distillation.Result d;
+        try (Evaluator evaluator = DatasetViews.evaluator(data, config.ks(), config.evalBlock())) {
+            d = Distillation.run(model, train, data.numWarmItem(), evaluator, selection,
+                    selection.value(result.best().eval()), config.distill(), config.model().seed());
+        }
+        String account = d.describe(selection);
+        LOG.log(Level.INFO, account);
+        var best = config.options().bestCheckpoint();
+        if (d.improved() && best != null) {
+            String name = best.getFileName().toString();
+            String stem = name.endsWith(".ckpt") ? name.substring(0, name.length() - 5) : name;
+            java.nio.file.Path distilled = best.resolveSibling(stem + "-distilled.ckpt");
+            model.save(distilled);
+            account += "; saved to " + distilled;
+        }
+        return result.distilled(d, account);
     }
 
     /** A checkpoint resumed on another dataset would train silently on the wrong users or warm/cold split. */
