@@ -80,11 +80,7 @@ final class Catalog {
 
     /** Copies row's ranking vector into {@code out} at {@code offset}. */
     void vector(int row, float[] out, int offset) {
-        ItemStore.Block b = blocks[row / ItemStore.ROWS];
-        int r = row % ItemStore.ROWS;
-        for (int k = 0; k < model.dimE; k++) {
-            out[offset + k] = b.columns[k][r];
-        }
+        blocks[row / ItemStore.ROWS].copyRow(row % ItemStore.ROWS, out, offset);
     }
 
     /** Writes row's ranking vector into native {@code out} from float index {@code offset} on. */

@@ -62,7 +62,7 @@ final class CatalogIndexer implements AutoCloseable {
 
     /** Whether requests over {@code c} go through the graph (when it has one). */
     boolean serves(Catalog c) {
-        return options.usesIndex(c.liveCount());
+        return options.mode().usesIndex(c.liveCount());
     }
 
     /**
@@ -70,7 +70,7 @@ final class CatalogIndexer implements AutoCloseable {
      * or the settings, or it is damaged (then it is logged and will be rebuilt and replaced).
      */
     HnswIndex stored(ServingModel m) {
-        if (graphDir == null || !options.usesIndex(m.numItem)) {
+        if (graphDir == null || !options.mode().usesIndex(m.numItem)) {
             return null;
         }
         Path file = graphFile(m);
@@ -97,7 +97,7 @@ final class CatalogIndexer implements AutoCloseable {
      * now on the calling thread (and stored); null when the catalog will be served exactly.
      */
     HnswIndex forSwap(ServingModel m, int liveItems) {
-        if (!options.usesIndex(liveItems)) {
+        if (!options.mode().usesIndex(liveItems)) {
             return null;
         }
         HnswIndex index = stored(m);

@@ -39,6 +39,13 @@ final class ItemStore {
             columns = new float[dim][ROWS];
             Arrays.fill(removedAt, ALIVE);
         }
+
+        /** Copies the ranking vector of this block's row {@code r} into {@code out} from {@code offset} on. */
+        void copyRow(int r, float[] out, int offset) {
+            for (int k = 0; k < columns.length; k++) {
+                out[offset + k] = columns[k][r];
+            }
+        }
     }
 
     final int dim;
@@ -98,7 +105,7 @@ final class ItemStore {
         }
         HnswIndex i = index;
         if (i != null) {
-            i.add(row, java.util.Arrays.copyOfRange(vectors, offset, offset + dim));
+            i.add(row, vectors, offset);
         }
         size++;
         return row;
@@ -111,6 +118,11 @@ final class ItemStore {
         if (i != null) {
             i.remove(row);
         }
+    }
+
+    /** Copies row's ranking vector into {@code out} from {@code offset} on. */
+    void copyRow(int row, float[] out, int offset) {
+        blocks[row / ROWS].copyRow(row % ROWS, out, offset);
     }
 
     boolean removed(int row) {
@@ -137,10 +149,7 @@ final class ItemStore {
             }
         }
         for (int row = i.size(); row < size; row++) {
-            Block b = blocks[row / ROWS];
-            for (int k = 0; k < dim; k++) {
-                v[k] = b.columns[k][row % ROWS];
-            }
+            copyRow(row, v, 0);
             i.add(row, v);
             if (removed(row)) {
                 i.remove(row);
@@ -159,9 +168,7 @@ final class ItemStore {
             if (b.removedAt[r] <= version) {
                 continue;
             }
-            for (int k = 0; k < dim; k++) {
-                v[k] = b.columns[k][r];
-            }
+            b.copyRow(r, v, 0);
             out.append(b.ids[r], b.dense[r], b.cold[r], v, 0, b.content[r]);
         }
         return out;

@@ -2,12 +2,10 @@ package dev.clcrec.api;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -155,17 +153,8 @@ final class ModelHistory {
         bundles.forEach(b -> s.append(b).append('\n'));
         try {
             Files.createDirectories(dir);
-            Path tmp = dir.resolve(CURRENT + ".tmp");
-            Files.writeString(tmp, s, StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, dir.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-                ch.force(true);
-            } catch (IOException e) {
-                // some file systems cannot sync a folder; the file itself is synced
-            }
+            byte[] bytes = s.toString().getBytes(StandardCharsets.UTF_8);
+            dev.clcrec.state.AtomicFile.write(dir.resolve(CURRENT), out -> out.write(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve(CURRENT), e);
         }

@@ -38,9 +38,4 @@ public record RetrievalOptions(Retrieval mode, HnswConfig hnsw) {
     public RetrievalOptions withEfSearch(int efSearch) {
         return new RetrievalOptions(mode, hnsw.withEfSearch(efSearch));
     }
-
-    /** Whether a catalog of {@code liveItems} items is served through the graph. */
-    boolean usesIndex(int liveItems) {
-        return mode.usesIndex(liveItems);
-    }
 }

@@ -17,6 +17,7 @@ import org.apache.lucene.search.knn.KnnSearchStrategy;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.util.VectorUtil;
+import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
 import org.apache.lucene.util.hnsw.InitializedHnswGraphBuilder;
@@ -138,14 +139,9 @@ public final class HnswIndex {
         HnswIndex index = new HnswIndex(dim, config, maintenance);
         index.appendAll(rows, vectorOfRow);
         int n = stored.ordToRow().length;
-        int[] sameOrd = new int[n];
-        Arrays.setAll(sameOrd, i -> i);
-        FixedBitSet all = new FixedBitSet(n);
-        all.set(0, n);
         GraphGeneration.Scores scores =
                 new GraphGeneration.Scores(index.vectors, config.space(), stored.ordToRow(), stored.maxNorm());
-        OnHeapHnswGraph graph = InitializedHnswGraphBuilder.fromGraph(scores, config.beamWidth(), config.seed(),
-                stored.graph(), sameOrd, all, n).getCompletedGraph();
+        OnHeapHnswGraph graph = index.extended(scores, stored.graph(), n, n);
         index.generation = new GraphGeneration(graph, stored.ordToRow(), stored.coveredEnd(), 0, 0, scores);
         return index;
     }
@@ -167,7 +163,7 @@ public final class HnswIndex {
 
     private void appendAll(int rows, IntFunction<float[]> vectorOfRow) {
         for (int r = 0; r < rows; r++) {
-            append(r, vectorOfRow.apply(r));
+            append(r, wholeRow(r, vectorOfRow.apply(r)), 0);
         }
     }
 
@@ -217,17 +213,34 @@ public final class HnswIndex {
      *                                  length or a value that is not finite
      */
     public void add(int row, float[] v) {
-        append(row, v);
-        maybeScheduleMerge();
+        add(row, wholeRow(row, v), 0);
     }
 
-    private void append(int row, float[] v) {
+    private float[] wholeRow(int row, float[] v) {
         if (v == null || v.length != vectors.dim()) {
             throw new IllegalArgumentException("vector of row " + row + " must have " + vectors.dim() + " floats, got "
                     + (v == null ? "none" : v.length));
         }
-        for (int i = 0; i < v.length; i++) {
-            if (!Float.isFinite(v[i])) {
+        return v;
+    }
+
+    /**
+     * As {@link #add(int, float[])} with the vector at {@code src[offset .. offset + dim()]} (copied once,
+     * into the index's own row).
+     */
+    public void add(int row, float[] src, int offset) {
+        append(row, src, offset);
+        maybeScheduleMerge();
+    }
+
+    private void append(int row, float[] src, int offset) {
+        int dim = vectors.dim();
+        if (src == null || offset < 0 || offset > src.length - dim) {
+            throw new IllegalArgumentException("vector of row " + row + " must have " + dim + " floats from " + offset
+                    + ", got " + (src == null ? "none" : src.length - offset));
+        }
+        for (int i = 0; i < dim; i++) {
+            if (!Float.isFinite(src[offset + i])) {
                 throw new IllegalArgumentException("vector of row " + row + " has a non-finite value at " + i);
             }
         }
@@ -235,7 +248,7 @@ public final class HnswIndex {
             if (row != vectors.size()) {
                 throw new IllegalArgumentException("row " + row + " is not the next row " + vectors.size());
             }
-            vectors.append(v);
+            vectors.append(src, offset);
         }
     }
 
@@ -518,21 +531,28 @@ public final class HnswIndex {
         int[] ordToRow = Arrays.copyOf(g.ordToRow, total);
         System.arraycopy(tailRows, 0, ordToRow, kept, tailRows.length);
         GraphGeneration.Scores scores = new GraphGeneration.Scores(vectors, config.space(), ordToRow, g.scores.maxNorm);
-        int[] sameOrd = new int[kept];
-        for (int ord = 0; ord < kept; ord++) {
-            sameOrd[ord] = ord;
-        }
-        FixedBitSet copied = new FixedBitSet(total);
-        copied.set(0, kept);
         // Reads the published graph through its seek/nextNeighbor cursor: only merges (serialised) use
         // that cursor; searches walk the graph through their own state.
+        OnHeapHnswGraph graph = extended(scores, g.graph, kept, total);
+        return new GraphGeneration(graph, ordToRow, end, removedNodes, removalsBase, scores);
+    }
+
+    /**
+     * An on-heap graph over ordinals {@code 0..total-1}: the nodes {@code 0..kept-1} copied from
+     * {@code from} under the same ordinals (their edges re-scored), the rest inserted.
+     */
+    private OnHeapHnswGraph extended(GraphGeneration.Scores scores, HnswGraph from, int kept, int total)
+            throws IOException {
+        int[] sameOrd = new int[kept];
+        Arrays.setAll(sameOrd, i -> i);
+        FixedBitSet copied = new FixedBitSet(total);
+        copied.set(0, kept);
         InitializedHnswGraphBuilder builder = InitializedHnswGraphBuilder.fromGraph(
-                scores, config.beamWidth(), config.seed(), g.graph, sameOrd, copied, total);
+                scores, config.beamWidth(), config.seed(), from, sameOrd, copied, total);
         for (int ord = kept; ord < total; ord++) {
             builder.addGraphNode(ord);
         }
-        OnHeapHnswGraph graph = builder.getCompletedGraph();
-        return new GraphGeneration(graph, ordToRow, end, removedNodes, removalsBase, scores);
+        return builder.getCompletedGraph();
     }
 
     private GraphGeneration buildFromScratch(int end, int removalsBase) throws IOException {

@@ -38,8 +38,8 @@ final class RowVectors {
         return size;
     }
 
-    /** Appends a copy of {@code v} as row {@link #size()}; one writer at a time. */
-    void append(float[] v) {
+    /** Appends a copy of {@code src[offset .. offset + dim]} as row {@link #size()}; one writer at a time. */
+    void append(float[] src, int offset) {
         int row = size;
         int page = row >>> PAGE_BITS;
         float[][][] p = pages;
@@ -52,7 +52,7 @@ final class RowVectors {
             pages = p;
             normPages = np;
         }
-        float[] copy = v.clone();
+        float[] copy = Arrays.copyOfRange(src, offset, offset + dim);
         p[page][row & (PAGE - 1)] = copy;
         np[page][row & (PAGE - 1)] = dot(copy, copy);
         size = row + 1; // publishes the row (and any new page) to readers

@@ -182,7 +182,7 @@ class HnswIndexTest {
         int[] ordToRow = new int[rows.length];
         float maxNormSq = 0;
         for (int r = 0; r < rows.length; r++) {
-            store.append(rows[r]);
+            store.append(rows[r], 0);
             ordToRow[r] = r;
             maxNormSq = Math.max(maxNormSq, store.squaredNorm(r));
         }
