@@ -64,6 +64,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--num_sample", description = "Fraction of rows whose U-I candidate is the encoder output "
             + "(default ${DEFAULT-VALUE}; reference 0.5).", defaultValue = TrainDefaults.NUM_SAMPLE)
     double numSample;
+    @Option(names = "--hybrid", description = "How the --num_sample hybrid rows are drawn: rows (single rows with "
+            + "replacement, as the reference) or groups (a pair's positive and all its negatives together; "
+            + "default ${DEFAULT-VALUE}).", defaultValue = TrainDefaults.HYBRID, converter = HybridUnit.Converter.class)
+    HybridUnit hybrid;
     @Option(names = "--batch_size", description = "Training pairs per step (default ${DEFAULT-VALUE}).", defaultValue = "256")
     int batchSize;
     @Option(names = "--dim_E", description = "Embedding width (default ${DEFAULT-VALUE}; reference 64).",
@@ -286,7 +290,8 @@ final class TrainCommand implements Callable<Integer> {
         ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withTempValue(tempValue).withLrLambda(lrLambda)
                 .withRegWeight(regWeight).withLearningRate(learningRate).withDevice(dev).withNumThreads(threads)
                 .withTrainWordEmbedding(!frozenWords).withSeed(seed);
-        SamplingConfig sampling = new SamplingConfig(batchSize, numNeg, numSample, seed, numWorkers, referenceNegatives);
+        SamplingConfig sampling = new SamplingConfig(batchSize, numNeg, numSample, seed, numWorkers, referenceNegatives,
+                hybrid == HybridUnit.GROUPS);
         Path best = weightSave != null ? weightSave : out.resolve(prefix + "best.ckpt");
         TrainOptions options = new TrainOptions(numEpoch, patience, selection(), best,
                 out.resolve(prefix + "last.ckpt"), maxMinutes * 60);
@@ -317,6 +322,7 @@ final class TrainCommand implements Callable<Integer> {
                 case "--temp_value" -> tempValue = Double.parseDouble(f.reference());
                 case "--num_sample" -> numSample = Double.parseDouble(f.reference());
                 case "--dim_E" -> dimE = Integer.parseInt(f.reference());
+                case "--hybrid" -> hybrid = HybridUnit.parse(f.reference());
                 default -> throw new IllegalStateException("no field for " + f.name());
             }
         }
@@ -370,6 +376,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("reg_weight", regWeight);
         s.put("num_neg", numNeg);
         s.put("num_sample", numSample);
+        s.put("hybrid", hybrid.flagValue());
         s.put("lr_lambda", lrLambda);
         s.put("temp_value", tempValue);
         s.put("has_v", hasV);

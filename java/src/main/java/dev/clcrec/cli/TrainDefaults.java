@@ -24,6 +24,7 @@ final class TrainDefaults {
     static final String NUM_NEG = "128";
     static final String NUM_SAMPLE = "0.5";
     static final String DIM_E = "64";
+    static final String HYBRID = "rows";
 
     /** One flag: its name, our default and the reference's. */
     record Flag(String name, String ours, String reference) {}
@@ -36,7 +37,8 @@ final class TrainDefaults {
             new Flag("--lr_lambda", LR_LAMBDA, "1"),
             new Flag("--temp_value", TEMP_VALUE, "1"),
             new Flag("--num_sample", NUM_SAMPLE, "0.5"),
-            new Flag("--dim_E", DIM_E, "64"))
+            new Flag("--dim_E", DIM_E, "64"),
+            new Flag("--hybrid", HYBRID, "rows"))
             .stream().filter(f -> !f.ours().equals(f.reference())).toList();
 
     /** "--lr_lambda 1, --temp_value 1, ..." for messages and help. */

@@ -56,11 +56,41 @@ public final class BatchFiller {
             sampler.sample(user, rng, scratch, items, row + 1);
         }
         long rows = (long) size * group;
+        long numHybrid = config.hybridGroups() ? fillHybridGroups(batch.hybridRows(), size, group, rng)
+                : fillHybridRows(batch.hybridRows(), rows, rng);
+        batch.reset(epoch, index, size, numHybrid);
+    }
+
+    // The reference's draw: floor(rows * num_sample) rows with replacement, so a group's positive
+    // and its negatives are a mix of id embeddings and encoder outputs.
+    private long fillHybridRows(MemorySegment hybrid, long rows, SplittableRandom rng) {
         long numHybrid = config.hybridCount(rows);
-        MemorySegment hybrid = batch.hybridRows();
         for (long h = 0; h < numHybrid; h++) {
             hybrid.setAtIndex(ValueLayout.JAVA_LONG, h, rng.nextLong(rows));
         }
-        batch.reset(epoch, index, size, numHybrid);
+        return numHybrid;
+    }
+
+    // Whole groups, drawn without replacement (a partial Fisher-Yates shuffle of the pairs): the
+    // user's positive competes with its negatives as encoder outputs only, the ranking a new item
+    // is served by, rather than against id embeddings of another scale.
+    private long fillHybridGroups(MemorySegment hybrid, int size, int group, SplittableRandom rng) {
+        int groups = config.hybridGroupCount(size);
+        int[] pick = new int[size];
+        for (int b = 0; b < size; b++) {
+            pick[b] = b;
+        }
+        long h = 0;
+        for (int g = 0; g < groups; g++) {
+            int j = g + rng.nextInt(size - g);
+            int chosen = pick[j];
+            pick[j] = pick[g];
+            pick[g] = chosen;
+            long first = (long) chosen * group;
+            for (int r = 0; r < group; r++) {
+                hybrid.setAtIndex(ValueLayout.JAVA_LONG, h++, first + r);
+            }
+        }
+        return h;
     }
 }

@@ -10,9 +10,17 @@ package dev.clcrec.sampling;
  * @param numWorkers threads filling batches ahead of the training step (0: fill on the caller)
  * @param referenceNegatives also keep the user's validation and test items out of the negatives,
  *     as the authors' code does
+ * @param hybridGroups draw whole groups (a pair's positive and all its negatives) as hybrid rows
+ *     instead of single rows drawn with replacement, as the reference does
  */
 public record SamplingConfig(int batchSize, int numNeg, double numSample, long seed, int numWorkers,
-                             boolean referenceNegatives) {
+                             boolean referenceNegatives, boolean hybridGroups) {
+    /** The reference's hybrid rows: single rows drawn with replacement. */
+    public SamplingConfig(int batchSize, int numNeg, double numSample, long seed, int numWorkers,
+                          boolean referenceNegatives) {
+        this(batchSize, numNeg, numSample, seed, numWorkers, referenceNegatives, false);
+    }
+
     public SamplingConfig {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch_size must be > 0, got " + batchSize);
@@ -29,7 +37,15 @@ public record SamplingConfig(int batchSize, int numNeg, double numSample, long s
     }
 
     public SamplingConfig withNumSample(double v) {
-        return new SamplingConfig(batchSize, numNeg, v, seed, numWorkers, referenceNegatives);
+        return new SamplingConfig(batchSize, numNeg, v, seed, numWorkers, referenceNegatives, hybridGroups);
+    }
+
+    public SamplingConfig withNumNeg(int v) {
+        return new SamplingConfig(batchSize, v, numSample, seed, numWorkers, referenceNegatives, hybridGroups);
+    }
+
+    public SamplingConfig withSeed(long v) {
+        return new SamplingConfig(batchSize, numNeg, numSample, v, numWorkers, referenceNegatives, hybridGroups);
     }
 
     /** Rows of one group: the positive and its negatives. */
@@ -37,8 +53,16 @@ public record SamplingConfig(int batchSize, int numNeg, double numSample, long s
         return 1 + numNeg;
     }
 
-    /** Hybrid rows drawn for a batch of {@code rows} rows: floor(rows * num_sample), as the reference. */
+    /**
+     * Most hybrid rows of a batch of {@code rows} rows: floor(rows * num_sample), as the reference
+     * draws them; whole groups give floor(pairs * num_sample) groups, never more rows than that.
+     */
     public long hybridCount(long rows) {
         return (long) Math.floor(rows * numSample);
+    }
+
+    /** Groups drawn whole as hybrid rows in a batch of {@code pairs} pairs (with {@link #hybridGroups}). */
+    public int hybridGroupCount(int pairs) {
+        return (int) Math.floor(pairs * numSample);
     }
 }

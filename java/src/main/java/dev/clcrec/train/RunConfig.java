@@ -52,9 +52,7 @@ public record RunConfig(ModelConfig model, SamplingConfig sampling, TrainOptions
 
     /** Initialisation and sampling both seeded with {@code seed}, as --seed does. */
     public RunConfig withSeed(long seed) {
-        SamplingConfig s = sampling;
-        return new RunConfig(model.withSeed(seed), new SamplingConfig(s.batchSize(), s.numNeg(), s.numSample(), seed,
-                s.numWorkers(), s.referenceNegatives()), options, ks, evalBlock, resumeFrom, distill);
+        return new RunConfig(model.withSeed(seed), sampling.withSeed(seed), options, ks, evalBlock, resumeFrom, distill);
     }
 
     public RunConfig withDistill(Distillation.Options d) {

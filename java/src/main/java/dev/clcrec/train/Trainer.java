@@ -57,8 +57,9 @@ public final class Trainer {
 
     /** Identifies the sampling stream; resuming under a different one would not continue the same run. */
     public static String samplingKey(SamplingConfig c) {
-        return String.format(Locale.ROOT, "seed=%d batch_size=%d num_neg=%d num_sample=%s reference_negatives=%b",
+        String key = String.format(Locale.ROOT, "seed=%d batch_size=%d num_neg=%d num_sample=%s reference_negatives=%b",
                 c.seed(), c.batchSize(), c.numNeg(), Double.toString(c.numSample()), c.referenceNegatives());
+        return c.hybridGroups() ? key + " hybrid=groups" : key;
     }
 
     /**

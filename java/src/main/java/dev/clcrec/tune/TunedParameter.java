@@ -66,10 +66,8 @@ public enum TunedParameter {
             case LR_LAMBDA -> base.withModel(m.withLrLambda(v));
             case TEMP_VALUE -> base.withModel(m.withTempValue(v));
             case DIM_E -> base.withModel(m.withDimE(Math.toIntExact(Math.round(v))));
-            case NUM_SAMPLE -> base.withSampling(new SamplingConfig(s.batchSize(), s.numNeg(), v, s.seed(),
-                    s.numWorkers(), s.referenceNegatives()));
-            case NUM_NEG -> base.withSampling(new SamplingConfig(s.batchSize(), Math.toIntExact(Math.round(v)),
-                    s.numSample(), s.seed(), s.numWorkers(), s.referenceNegatives()));
+            case NUM_SAMPLE -> base.withSampling(s.withNumSample(v));
+            case NUM_NEG -> base.withSampling(s.withNumNeg(Math.toIntExact(Math.round(v))));
         };
     }
 
