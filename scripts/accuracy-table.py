@@ -13,7 +13,7 @@ import os
 import statistics
 import sys
 
-CONFIGS = ["defaults", "paper", "reference", "id-only", "distill"]
+CONFIGS = ["defaults", "paper", "reference", "id-only", "distill", "rich", "groups"]
 SETTINGS = ["ALL", "WARM", "COLD"]
 COLUMNS = [(m, k) for k in (10, 20) for m in ("recall", "ndcg")]
 

@@ -9,6 +9,8 @@
 #              the plain collaborative model, warm items only
 #   distill    the defaults plus --distill (ALDI-style distillation of the encoder after training; not
 #              in the default list): the table shows the same runs before and after it
+#   rich       --dim_E 128 --num_neg 32, the README's setting for rich content (not in the default list)
+#   groups     the defaults plus --hybrid groups (not in the default list)
 # each with --runs 3 (seeds 1-3), one LibTorch thread, the reference's selection rule (validation
 # Recall@10 over all items; id-only: validation warm Recall@10) and its 7-epoch stopping rule; then
 # evaluates the content-kNN, content-profile and random baselines (`evaluate --baselines`, which do
@@ -56,7 +58,9 @@ for name in $datasets; do
       reference) run reference --reference-defaults ;;
       id-only) run id-only --lr_lambda 0 --num_sample 0 --select-on val:warm:recall@10 ;;
       distill) run distill --distill ;;
-      *) echo "unknown configuration '$cfg' (use defaults, paper, reference, id-only, distill)" >&2; exit 2 ;;
+      rich) run rich --dim_E 128 --num_neg 32 ;;
+      groups) run groups --hybrid groups ;;
+      *) echo "unknown configuration '$cfg' (use defaults, paper, reference, id-only, distill, rich, groups)" >&2; exit 2 ;;
     esac
   done
   any=$(ls "$dir"/*/run-seed1/best.ckpt 2>/dev/null | head -n 1 || true)
