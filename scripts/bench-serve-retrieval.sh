@@ -19,7 +19,6 @@ java="$JAVA_HOME/bin/java"
 cp="$root/target/classes:$root/target/test-classes:$root/target/lib/*"
 run=("$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector
   -Dclcrec.library="$root/build/native/libclcrec.so" -cp "$cp")
-jar=$(ls "$root"/target/clcrec-*.jar | grep -v -e sources -e javadoc | head -n 1)
 echo "date $(date -u +%FT%TZ); loadavg $(cat /proc/loadavg); $(nproc) cores"
 for n in ${sizes//,/ }; do
   [ -f "$work/bundle-$n/manifest.json" ] || "${run[@]}" -Xmx8g dev.clcrec.api.bench.StateBenchmark bundle "$n" \
@@ -28,20 +27,6 @@ for n in ${sizes//,/ }; do
   [ "$n" -ge 500000 ] && users=1000 # the exact scan takes ~0.2 s a user at 1M items
   "${run[@]}" -Xmx10g dev.clcrec.api.bench.RetrievalServiceBenchmark service "$work/bundle-$n" \
     "$work/retrieval-state-$n" "$users" 500 2> "$work/retrieval-service-$n.log"
-  for mode in exact hnsw; do
-    port=18091
-    # hnsw: the graph stored by the service run above is loaded at this start (with its 500 added items)
-    state=()
-    [ "$mode" = hnsw ] && state=(--state "$work/retrieval-state-$n")
-    : > "$work/serve-$mode-$n.log" # emptied before the start: the wait below must not read an old line
-    "$java" --add-modules jdk.incubator.vector -Xmx6g -jar "$jar" serve --model "$work/bundle-$n" --port "$port" \
-      --allow-unauthenticated --retrieval "$mode" "${state[@]}" > "$work/serve-$mode-$n.log" 2>&1 &
-    pid=$!
-    until grep -q '^serving ' "$work/serve-$mode-$n.log"; do kill -0 $pid; sleep 0.2; done
-    echo "$n items, serve --retrieval $mode: $(grep '^serving ' "$work/serve-$mode-$n.log" | sed 's/.*(model [^,]*, //; s/).*//')"
-    "${run[@]}" -Xmx2g dev.clcrec.api.bench.ServingBenchmark http "http://127.0.0.1:$port" "$work/bundle-$n-data" \
-      "$secs" 64
-    kill -TERM $pid
-    wait $pid || true
-  done
+  # the HTTP half, on a copy of the state directory the service run above stored (with its 500 added items)
+  "$root/scripts/bench-serve-http.sh" "$n" "$work" "$secs"
 done
