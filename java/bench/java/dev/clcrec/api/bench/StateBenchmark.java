@@ -13,6 +13,7 @@ import dev.clcrec.data.synthetic.SyntheticGenerator;
 import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.Device;
 import dev.clcrec.engine.ModelConfig;
+import dev.clcrec.retrieval.ClusteredVectors;
 import dev.clcrec.state.Interaction;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ import java.util.stream.IntStream;
  * <pre>
  *   bundle ITEMS OUT            a synthetic catalog of ITEMS items (2,000 users, one 32-wide modality, dim 64)
  *                               and an untrained bundle over it at OUT (latency does not depend on the weights)
+ *   clustered ITEMS USERS OUT   the same shape (2 % cold items, USERS users), its id embeddings replaced by
+ *                               {@link ClusteredVectors}: ranking vectors with the structure a trained model's
+ *                               have, for the graph's latency and recall (random vectors have none)
  *   adds BUNDLE N STATE_DIR     add-one-item latency, N adds: in memory (no journal) and journaled with fsync
  *   writes BUNDLE STATE_DIR S   journaled interaction writes/s with 1 and 64 concurrent writers, S seconds each
  *   restart BUNDLE STATE_DIR N  journal N records (1 interaction each, no snapshot), then time a reopen
@@ -43,6 +47,7 @@ public final class StateBenchmark {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "bundle" -> bundle(Integer.parseInt(args[1]), Path.of(args[2]));
+            case "clustered" -> clustered(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
             case "adds" -> adds(Path.of(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
             case "writes" -> writes(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
             case "restart" -> restart(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
@@ -52,15 +57,38 @@ public final class StateBenchmark {
     }
 
     private static void bundle(int items, Path out) throws Exception {
+        writeBundle(items, 2000, 0.2, out, m -> { });
+    }
+
+    private static void clustered(int items, int users, Path out) throws Exception {
+        ClusteredVectors space = new ClusteredVectors(64, 1);
+        writeBundle(items, users, 0.02, out, m -> {
+            // id_embedding holds the users' rows, then the items'; warm items rank by their id rows
+            int numUser = Math.toIntExact(m.config().numUser());
+            int numItem = Math.toIntExact(m.config().numItem());
+            float[] table = new float[Math.multiplyExact(numUser + numItem, 64)];
+            for (int u = 0; u < numUser; u++) {
+                System.arraycopy(space.user(u), 0, table, u * 64, 64);
+            }
+            for (int i = 0; i < numItem; i++) {
+                System.arraycopy(space.item(i), 0, table, (numUser + i) * 64, 64);
+            }
+            m.setParameter("id_embedding", table);
+        });
+    }
+
+    private static void writeBundle(int items, int numUsers, double coldFraction, Path out,
+                                    java.util.function.Consumer<ClcrecModel> weights) throws Exception {
         Path data = out.resolveSibling(out.getFileName() + "-data");
         if (!Files.exists(data.resolve("manifest.json"))) {
-            SyntheticGenerator.write(new SyntheticConfig("state-bench-" + items, 2000, items, 0.2, 16,
+            SyntheticGenerator.write(new SyntheticConfig("state-bench-" + items, numUsers, items, coldFraction, 16,
                     List.of(new SyntheticConfig.Modality("v", 32, 0.5)), Math.max(5, items / 2000.0), 3, 2.5, 1), data);
         }
         try (Dataset d = Datasets.open(data)) {
             ModelConfig c = ModelConfig.defaults(d.numUser(), d.numItem(), d.numWarmItem()).withDimE(64)
                     .withDevice(Device.CPU).withNumThreads(2);
             try (ClcrecModel m = ClcrecModel.create(c, d.content())) {
+                weights.accept(m);
                 List<String> users = d.ids().map(IdMapping::userIds)
                         .orElseGet(() -> IntStream.range(0, d.numUser()).mapToObj(Integer::toString).toList());
                 List<String> ids = d.ids().map(IdMapping::itemIds)

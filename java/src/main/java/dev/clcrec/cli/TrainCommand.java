@@ -43,7 +43,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--num_workers", description = "Sampler threads running ahead of training (default ${DEFAULT-VALUE}).",
             defaultValue = "1")
     int numWorkers;
-    @Option(names = "--num_neg", description = "Negatives per training pair (default ${DEFAULT-VALUE}; reference 512).",
+    @Option(names = "--num_neg", description = "Negatives per training pair (default ${DEFAULT-VALUE}, 32 on content of "
+            + "1,000 or more columns; reference 512).",
             defaultValue = TrainDefaults.NUM_NEG)
     int numNeg;
     @Option(names = "--has_v", description = "Use visual features: True|False.", defaultValue = "True",
@@ -70,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
     HybridUnit hybrid;
     @Option(names = "--batch_size", description = "Training pairs per step (default ${DEFAULT-VALUE}).", defaultValue = "256")
     int batchSize;
-    @Option(names = "--dim_E", description = "Embedding width (default ${DEFAULT-VALUE}; reference 64).",
+    @Option(names = "--dim_E", description = "Embedding width (default ${DEFAULT-VALUE}, 128 on content of 1,000 or more columns; reference 64).",
             defaultValue = TrainDefaults.DIM_E)
     int dimE;
     @Option(names = "--topK",
@@ -181,6 +182,10 @@ final class TrainCommand implements Callable<Integer> {
         Path dir = DataPaths.resolve(spec, dataPath);
         try (Dataset data = Datasets.open(dir)) {
             ContentFeatures content = ContentSelection.select(data.content(), hasV, hasA, hasT);
+            String chosen = applyContentDefaults(content);
+            if (chosen != null) {
+                spec.commandLine().getOut().println(chosen);
+            }
             RunConfig config = runConfig();
             Map<String, Object> settings = settings(dir);
             try {
@@ -326,6 +331,32 @@ final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalStateException("no field for " + f.name());
             }
         }
+    }
+
+    /**
+     * Rich content (TrainDefaults.RICH_CONTENT_COLUMNS columns or more) takes a wider embedding and
+     * fewer negatives unless the command line gives them or asks for the reference's defaults.
+     * Returns the line to print when it chose anything (the same command trains differently on
+     * different data, so it says so), else null.
+     */
+    String applyContentDefaults(ContentFeatures content) {
+        long columns = content.modalities().stream().mapToLong(dev.clcrec.engine.FeatureMatrix::cols).sum();
+        if (referenceDefaults || columns < TrainDefaults.RICH_CONTENT_COLUMNS) {
+            return null;
+        }
+        var parsed = spec.commandLine().getParseResult();
+        java.util.List<String> chosen = new java.util.ArrayList<>();
+        if (parsed == null || !parsed.hasMatchedOption("--dim_E")) {
+            dimE = TrainDefaults.RICH_DIM_E;
+            chosen.add("--dim_E " + dimE);
+        }
+        if (parsed == null || !parsed.hasMatchedOption("--num_neg")) {
+            numNeg = TrainDefaults.RICH_NUM_NEG;
+            chosen.add("--num_neg " + numNeg);
+        }
+        return chosen.isEmpty() ? null : String.format(java.util.Locale.ROOT, "content is %,d columns wide (rich: %,d"
+                + " or more): %s by default; pass the flags to choose", columns, TrainDefaults.RICH_CONTENT_COLUMNS,
+                String.join(" ", chosen));
     }
 
     SelectionCriterion selection() {

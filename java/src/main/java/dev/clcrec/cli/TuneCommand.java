@@ -101,20 +101,25 @@ final class TuneCommand implements Callable<Integer> {
                         + "train flags, or fix it in --space (e.g. {\"" + p.name() + "\": 0.5})");
             }
         }
-        RunConfig base = train.runConfig();
-        base = base.withModel(base.model().withNumThreads(threads));
-        HyperparameterSearch.Settings settings;
-        try {
-            settings = new HyperparameterSearch.Settings(base, searched, selection, trials, minutes, parallel,
-                    minEpochs, eta, searchSeed, out);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage() + " (see --trials, --minutes, --parallel, "
-                    + "--select-on, --min-epochs, --eta)");
-        }
+        train.runConfig(); // the train flags' own errors first, before the dataset is read
         PrintWriter pw = spec.commandLine().getOut();
         Path dir = DataPaths.resolve(train.spec, train.dataPath);
         try (Dataset data = Datasets.open(dir)) {
             ContentFeatures content = ContentSelection.select(data.content(), train.hasV, train.hasA, train.hasT);
+            String chosen = train.applyContentDefaults(content); // as train does: best.args retrains what was tuned
+            if (chosen != null) {
+                pw.println(chosen);
+            }
+            RunConfig base = train.runConfig();
+            base = base.withModel(base.model().withNumThreads(threads));
+            HyperparameterSearch.Settings settings;
+            try {
+                settings = new HyperparameterSearch.Settings(base, searched, selection, trials, minutes, parallel,
+                        minEpochs, eta, searchSeed, out);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage() + " (see --trials, --minutes, "
+                        + "--parallel, --select-on, --min-epochs, --eta)");
+            }
             pw.printf("tuning on %s (%s): up to %d trials, %s, %d at a time, %d threads each; out %s%n",
                     selection.describe(), data.name(), trials, minutes > 0 ? minutes + " minutes" : "no time limit",
                     parallel, settings.threadsPerTrial(), out);

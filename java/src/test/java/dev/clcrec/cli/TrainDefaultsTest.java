@@ -2,7 +2,12 @@ package dev.clcrec.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.clcrec.engine.ContentFeatures;
+import dev.clcrec.engine.FeatureMatrix;
 import dev.clcrec.train.RunConfig;
+import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -24,6 +29,69 @@ class TrainDefaultsTest {
         assertEquals(Integer.parseInt(TrainDefaults.NUM_NEG), c.sampling().numNeg());
         assertEquals(Double.parseDouble(TrainDefaults.NUM_SAMPLE), c.sampling().numSample());
         assertEquals(Integer.parseInt(TrainDefaults.DIM_E), c.model().dimE());
+    }
+
+    /** Content of the given modality widths, one item (only the widths matter here). */
+    private static ContentFeatures content(Arena arena, long... widths) {
+        List<FeatureMatrix> ms = new java.util.ArrayList<>();
+        for (long w : widths) {
+            ms.add(new FeatureMatrix("m" + ms.size(), arena.allocate(ValueLayout.JAVA_FLOAT, w), 1, w));
+        }
+        return new ContentFeatures(ms);
+    }
+
+    /** The run configuration train would use on that content, and the line it would print. */
+    private record Chosen(RunConfig config, String line) {}
+
+    private static Chosen onContent(ContentFeatures content, String... args) {
+        TrainCommand t = new TrainCommand();
+        new CommandLine(t).parseArgs(args);
+        String line = t.applyContentDefaults(content);
+        return new Chosen(t.runConfig(), line);
+    }
+
+    @Test
+    void richContentTakesAWiderEmbeddingAndFewerNegatives() {
+        try (Arena arena = Arena.ofConfined()) {
+            Chosen c = onContent(content(arena, 600, 400), "--data_path", "test-data"); // 1,000 columns in all
+            assertEquals(TrainDefaults.RICH_DIM_E, c.config().model().dimE());
+            assertEquals(TrainDefaults.RICH_NUM_NEG, c.config().sampling().numNeg());
+            assertTrue(c.line().contains("1,000 columns") && c.line().contains("--dim_E 128")
+                    && c.line().contains("--num_neg 32"), c.line());
+            assertEquals(Double.parseDouble(TrainDefaults.L_R), c.config().model().learningRate(), "the rest unchanged");
+        }
+    }
+
+    @Test
+    void thinContentKeepsThePlainDefaults() {
+        try (Arena arena = Arena.ofConfined()) {
+            Chosen c = onContent(content(arena, 19, 12, 64), "--data_path", "test-data");
+            assertNull(c.line());
+            assertEquals(Integer.parseInt(TrainDefaults.DIM_E), c.config().model().dimE());
+            assertEquals(Integer.parseInt(TrainDefaults.NUM_NEG), c.config().sampling().numNeg());
+            Chosen justBelow = onContent(content(arena, 999), "--data_path", "test-data");
+            assertNull(justBelow.line());
+            assertEquals(Integer.parseInt(TrainDefaults.DIM_E), justBelow.config().model().dimE());
+        }
+    }
+
+    @Test
+    void onRichContentAFlagGivenWinsAndTheReferenceDefaultsStayTheReferences() {
+        try (Arena arena = Arena.ofConfined()) {
+            Chosen given = onContent(content(arena, 3000), "--data_path", "test-data", "--dim_E", "64");
+            assertEquals(64, given.config().model().dimE());
+            assertEquals(TrainDefaults.RICH_NUM_NEG, given.config().sampling().numNeg());
+            assertFalse(given.line().contains("--dim_E"), given.line());
+            Chosen both = onContent(content(arena, 3000), "--data_path", "test-data", "--dim_E", "32",
+                    "--num_neg", "8");
+            assertNull(both.line(), "nothing was chosen for the user");
+            assertEquals(32, both.config().model().dimE());
+            assertEquals(8, both.config().sampling().numNeg());
+            Chosen reference = onContent(content(arena, 3000), "--data_path", "test-data", "--reference-defaults");
+            assertNull(reference.line());
+            assertEquals(64, reference.config().model().dimE());
+            assertEquals(512, reference.config().sampling().numNeg());
+        }
     }
 
     @Test
