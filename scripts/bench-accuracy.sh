@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cold-start accuracy benchmark (issue 20), for BENCHMARKS.md: on the bundled data (test-data/) and
 # on the real MovieLens data of Debian's r-cran-dslabs, train with
-#   defaults   no model flags (our defaults, README "Default settings")
+#   defaults   no model flags (our defaults, README "Default settings"; on content of 1,000 or more
+#              columns, CiteULike-t's, they include --dim_E 128 --num_neg 32)
 #   paper      the authors' MovieLens flags (--l_r 0.001 --reg_weight 0.1 --num_neg 128
 #              --lr_lambda 0.5 --temp_value 2 --num_sample 0.5 --dim_E 64): today's results before the defaults
 #   reference  --reference-defaults (the reference's argparse defaults: --lr_lambda 1 ...)
@@ -9,7 +10,7 @@
 #              the plain collaborative model, warm items only
 #   distill    the defaults plus --distill (ALDI-style distillation of the encoder after training; not
 #              in the default list): the table shows the same runs before and after it
-#   rich       --dim_E 128 --num_neg 32, the README's setting for rich content (not in the default list)
+#   rich       --dim_E 128 --num_neg 32 on any content, the rich-content defaults (not in the default list)
 #   groups     the defaults plus --hybrid groups (not in the default list)
 # each with --runs 3 (seeds 1-3), one LibTorch thread, the reference's selection rule (validation
 # Recall@10 over all items; id-only: validation warm Recall@10) and its 7-epoch stopping rule; then
