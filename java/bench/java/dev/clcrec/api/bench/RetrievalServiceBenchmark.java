@@ -24,8 +24,9 @@ import java.util.stream.Stream;
  * The HNSW graph inside a serving Recommender (not product code):
  * <pre>
  *   service BUNDLE STATE_DIR USERS ADDS
- *   latency BUNDLE STATE_DIR USERS      (after service: the graph loaded from STATE_DIR, in-process
- *                                       recommend(user, 10) p50/p99/p99.9 over USERS users, twice)
+ *   latency BUNDLE STATE_DIR USERS [ROUNDS]  (after service: the graph loaded from STATE_DIR, in-process
+ *                                       recommend(user, 10) p50/p99/p99.9 over USERS users, ROUNDS times
+ *                                       (default 2), and whether the slowest requests are the same users)
  * </pre>
  * On one bundle: heap of an exact and of an hnsw Recommender (each alone, after a GC); the graph's
  * build time at the first start with a state directory and its load time at the second; recall@10 of
@@ -40,23 +41,43 @@ public final class RetrievalServiceBenchmark {
         switch (args[0]) {
             case "service" -> service(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]));
-            case "latency" -> latency(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
+            case "latency" -> latency(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : 2);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
 
-    private static void latency(Path bundle, Path state, int users) throws Exception {
+    private static void latency(Path bundle, Path state, int users, int rounds) throws Exception {
         try (Recommender hnsw = Recommender.open(bundle, Device.CPU, 1, new StateOptions(state),
                 RetrievalOptions.of(Retrieval.HNSW))) {
             if (!hnsw.retrievalInUse().equals("hnsw")) {
                 throw new IllegalStateException("no stored graph in " + state + ": run the service mode first");
             }
             int[] sample = new Random(7).ints(users, 0, hnsw.numUsers()).toArray();
-            for (int round = 1; round <= 2; round++) {
-                long[] t = latencies(hnsw, sample);
+            long[] before = null;
+            long[] t = null;
+            for (int round = 1; round <= rounds; round++) {
+                before = t;
+                t = latencies(hnsw, sample);
                 System.out.printf(Locale.ROOT, "round %d, %d items: recommend(user, 10) through the graph over %d users: p50 %.3f"
                         + " p99 %.3f p99.9 %.3f ms; loadavg %s%n", round, hnsw.catalogSize(), users, pct(t, 0.5),
                         pct(t, 0.99), pct(t, 0.999), Files.readString(Path.of("/proc/loadavg")).trim());
+            }
+            if (before != null) {
+                // Slow because of the query (a long walk) or because of the machine (a lost time slice)?
+                long slow = (long) (pct(t, 0.99) * 1e6);
+                long slowBefore = (long) (pct(before, 0.95) * 1e6);
+                int n = 0;
+                int again = 0;
+                for (int i = 0; i < users; i++) {
+                    if (t[i] >= slow) {
+                        n++;
+                        again += before[i] >= slowBefore ? 1 : 0;
+                    }
+                }
+                System.out.printf(Locale.ROOT, "of the last round's %d slowest 1%% requests, %d were among the slowest 5%% of"
+                        + " the round before (the same users: ~5%% if the tail is the machine's, most if it is the queries')%n",
+                        n, again);
             }
         }
     }
