@@ -65,8 +65,8 @@ public final class RetrievalServiceBenchmark {
             }
             if (before != null) {
                 // Slow because of the query (a long walk) or because of the machine (a lost time slice)?
-                long slow = (long) (pct(t, 0.99) * 1e6);
-                long slowBefore = (long) (pct(before, 0.95) * 1e6);
+                long slow = at(t, 0.99);
+                long slowBefore = at(before, 0.95);
                 int n = 0;
                 int again = 0;
                 for (int i = 0; i < users; i++) {
@@ -201,8 +201,13 @@ public final class RetrievalServiceBenchmark {
     }
 
     private static double pct(long[] ns, double p) {
+        return at(ns, p) / 1e6;
+    }
+
+    /** The {@code p} quantile of {@code ns}, in nanoseconds. */
+    private static long at(long[] ns, double p) {
         long[] s = ns.clone();
         Arrays.sort(s);
-        return s[Math.min(s.length - 1, (int) Math.floor(p * s.length))] / 1e6;
+        return s[Math.min(s.length - 1, (int) Math.floor(p * s.length))];
     }
 }

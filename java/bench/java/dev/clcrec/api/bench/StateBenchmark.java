@@ -61,17 +61,18 @@ public final class StateBenchmark {
     }
 
     private static void clustered(int items, int users, Path out) throws Exception {
-        ClusteredVectors space = new ClusteredVectors(64, 1);
         writeBundle(items, users, 0.02, out, m -> {
             // id_embedding holds the users' rows, then the items'; warm items rank by their id rows
+            int dim = m.config().dimE();
+            ClusteredVectors space = new ClusteredVectors(dim, 1);
             int numUser = Math.toIntExact(m.config().numUser());
             int numItem = Math.toIntExact(m.config().numItem());
-            float[] table = new float[Math.multiplyExact(numUser + numItem, 64)];
+            float[] table = new float[Math.multiplyExact(numUser + numItem, dim)];
             for (int u = 0; u < numUser; u++) {
-                System.arraycopy(space.user(u), 0, table, u * 64, 64);
+                System.arraycopy(space.user(u), 0, table, u * dim, dim);
             }
             for (int i = 0; i < numItem; i++) {
-                System.arraycopy(space.item(i), 0, table, (numUser + i) * 64, 64);
+                System.arraycopy(space.item(i), 0, table, (numUser + i) * dim, dim);
             }
             m.setParameter("id_embedding", table);
         });

@@ -43,8 +43,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--num_workers", description = "Sampler threads running ahead of training (default ${DEFAULT-VALUE}).",
             defaultValue = "1")
     int numWorkers;
-    @Option(names = "--num_neg", description = "Negatives per training pair (default ${DEFAULT-VALUE}, 32 on content of "
-            + "1,000 or more columns; reference 512).",
+    @Option(names = "--num_neg", description = "Negatives per training pair (default ${DEFAULT-VALUE}, "
+            + TrainDefaults.RICH_NUM_NEG + " on content of " + TrainDefaults.RICH_CONTENT_COLUMNS
+            + " or more columns; reference 512).",
             defaultValue = TrainDefaults.NUM_NEG)
     int numNeg;
     @Option(names = "--has_v", description = "Use visual features: True|False.", defaultValue = "True",
@@ -71,7 +72,8 @@ final class TrainCommand implements Callable<Integer> {
     HybridUnit hybrid;
     @Option(names = "--batch_size", description = "Training pairs per step (default ${DEFAULT-VALUE}).", defaultValue = "256")
     int batchSize;
-    @Option(names = "--dim_E", description = "Embedding width (default ${DEFAULT-VALUE}, 128 on content of 1,000 or more columns; reference 64).",
+    @Option(names = "--dim_E", description = "Embedding width (default ${DEFAULT-VALUE}, " + TrainDefaults.RICH_DIM_E
+            + " on content of " + TrainDefaults.RICH_CONTENT_COLUMNS + " or more columns; reference 64).",
             defaultValue = TrainDefaults.DIM_E)
     int dimE;
     @Option(names = "--topK",
@@ -314,9 +316,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!referenceDefaults) {
             return;
         }
-        var parsed = spec.commandLine().getParseResult();
         for (TrainDefaults.Flag f : TrainDefaults.CHANGED) {
-            if (parsed != null && parsed.hasMatchedOption(f.name())) {
+            if (given(f.name())) {
                 continue;
             }
             switch (f.name()) {
@@ -344,19 +345,24 @@ final class TrainCommand implements Callable<Integer> {
         if (referenceDefaults || columns < TrainDefaults.RICH_CONTENT_COLUMNS) {
             return null;
         }
-        var parsed = spec.commandLine().getParseResult();
         java.util.List<String> chosen = new java.util.ArrayList<>();
-        if (parsed == null || !parsed.hasMatchedOption("--dim_E")) {
+        if (!given("--dim_E")) {
             dimE = TrainDefaults.RICH_DIM_E;
             chosen.add("--dim_E " + dimE);
         }
-        if (parsed == null || !parsed.hasMatchedOption("--num_neg")) {
+        if (!given("--num_neg")) {
             numNeg = TrainDefaults.RICH_NUM_NEG;
             chosen.add("--num_neg " + numNeg);
         }
         return chosen.isEmpty() ? null : String.format(java.util.Locale.ROOT, "content is %,d columns wide (rich: %,d"
                 + " or more): %s by default; pass the flags to choose", columns, TrainDefaults.RICH_CONTENT_COLUMNS,
                 String.join(" ", chosen));
+    }
+
+    /** Whether the command line gave {@code flag} (defaults only fill the flags it did not). */
+    private boolean given(String flag) {
+        var parsed = spec.commandLine().getParseResult();
+        return parsed != null && parsed.hasMatchedOption(flag);
     }
 
     SelectionCriterion selection() {
