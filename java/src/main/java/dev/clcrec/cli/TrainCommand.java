@@ -76,6 +76,9 @@ final class TrainCommand implements Callable<Integer> {
             + " on content of " + TrainDefaults.RICH_CONTENT_COLUMNS + " or more columns; reference 64).",
             defaultValue = TrainDefaults.DIM_E)
     int dimE;
+    @Option(names = "--hidden_dim", description = "Width of the content encoder's hidden layer (default ${DEFAULT-VALUE}, "
+            + "the reference's fixed width).", defaultValue = "256")
+    int hiddenDim;
     @Option(names = "--topK",
             description = "K of the reported metrics and, without --select-on, of model selection (default ${DEFAULT-VALUE}).",
             defaultValue = "10")
@@ -235,6 +238,7 @@ final class TrainCommand implements Callable<Integer> {
                 .unitInterval("--num_sample", numSample)
                 .intRange("--batch_size", batchSize, 1, FlagChecks.MAX_BATCH_SIZE)
                 .intRange("--dim_E", dimE, 1, FlagChecks.MAX_DIM_E)
+                .intRange("--hidden_dim", hiddenDim, 1, FlagChecks.MAX_DIM_E)
                 .intRange("--topK", topK, 1, FlagChecks.MAX_K)
                 .intRange("--step", step, 1, Integer.MAX_VALUE)
                 .intRange("--num_epoch", numEpoch, 1, Integer.MAX_VALUE)
@@ -294,7 +298,7 @@ final class TrainCommand implements Callable<Integer> {
         applyReferenceDefaults();
         checkRuns();
         Device dev = parseDevice();
-        ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withTempValue(tempValue).withLrLambda(lrLambda)
+        ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withHiddenDim(hiddenDim).withTempValue(tempValue).withLrLambda(lrLambda)
                 .withRegWeight(regWeight).withLearningRate(learningRate).withDevice(dev).withNumThreads(threads)
                 .withTrainWordEmbedding(!frozenWords).withSeed(seed);
         SamplingConfig sampling = new SamplingConfig(batchSize, numNeg, numSample, seed, numWorkers, referenceNegatives,
@@ -421,6 +425,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("has_t", hasT);
         s.put("batch_size", batchSize);
         s.put("dim_E", dimE);
+        s.put("hidden_dim", hiddenDim);
         s.put("topK", topK);
         s.put("step", step);
         s.put("num_epoch", numEpoch);

@@ -30,6 +30,7 @@ class MainTest {
         RunConfig c = t.runConfig();
         assertEquals(0.5, c.model().lrLambda());
         assertEquals(2.0, c.model().tempValue());
+        assertEquals(256, c.model().hiddenDim(), "the reference's fixed encoder width");
         assertEquals(Device.CPU, c.model().device());
         assertEquals(128, c.sampling().numNeg());
         assertEquals(4, c.sampling().numWorkers());
