@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * A CLCRec model living in the native engine: parameters, Adam state and content features on the
@@ -160,9 +161,22 @@ public final class ClcrecModel implements AutoCloseable {
     /** {@link #loadWithState(Path, ContentFeatures, Device, int, int)} on the given kernels. */
     public static Loaded loadWithState(Path checkpoint, ContentFeatures features, Device device, int deviceIndex,
             int numThreads, Kernels kernels) {
-        Objects.requireNonNull(checkpoint, "checkpoint");
         Objects.requireNonNull(kernels, "kernels");
         Objects.requireNonNull(device, "device");
+        return loadWithState(checkpoint, features, stored -> stored.withDevice(device).withDeviceIndex(deviceIndex)
+                .withNumThreads(numThreads).withKernels(kernels));
+    }
+
+    /**
+     * {@link #loadWithState}, running with the config {@code configure} makes of the stored one. Training
+     * that resumes with other hyperparameters (a lower step size, another temperature) passes them
+     * here: the optimizer's moments are restored and continue at the new step size. The sizes must
+     * stay the stored ones (the weights are checked against them).
+     */
+    public static Loaded loadWithState(Path checkpoint, ContentFeatures features,
+            UnaryOperator<ModelConfig> configure) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        Objects.requireNonNull(configure, "configure");
         NativeLibrary.ensureLoaded();
         try (Arena arena = Arena.ofConfined()) {
             CheckpointFile.Verified unit = CheckpointFile.read(checkpoint, arena);
@@ -171,8 +185,7 @@ public final class ClcrecModel implements AutoCloseable {
             Status.check(clcrec_h.clcrec_checkpoint_read_config_buffer(unit.archive(), unit.archive().byteSize(),
                     label, cfg), "reading checkpoint " + checkpoint);
             ModelConfig stored = ConfigStruct.read(cfg);
-            ClcrecModel model = create(stored.withDevice(device).withDeviceIndex(deviceIndex)
-                    .withNumThreads(numThreads).withKernels(kernels), features);
+            ClcrecModel model = create(configure.apply(stored), features);
             try (ModelHandle.Lease lease = model.handle.acquire("load")) {
                 Status.check(clcrec_h.clcrec_model_load_buffer(lease.pointer(), unit.archive(),
                         unit.archive().byteSize(), label), "loading checkpoint " + checkpoint);

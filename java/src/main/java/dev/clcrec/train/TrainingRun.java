@@ -11,6 +11,8 @@ import dev.clcrec.sampling.NegativeSampler;
 import dev.clcrec.sampling.TrainingPairs;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Trains CLCRec on a dataset end to end: builds (or loads) the model, the sampler and the evaluator,
@@ -49,11 +51,18 @@ public final class TrainingRun {
         TrainingState resume = null;
         ClcrecModel model;
         if (config.resumeFrom() != null) {
-            ClcrecModel.Loaded loaded = ClcrecModel.loadWithState(config.resumeFrom(), content, mc.device(),
-                    mc.deviceIndex(), mc.numThreads(), mc.kernels());
+            ModelConfig[] stored = new ModelConfig[1];
+            ClcrecModel.Loaded loaded = ClcrecModel.loadWithState(config.resumeFrom(), content, s -> {
+                checkSameShape(config.resumeFrom(), s, sized);
+                stored[0] = s;
+                return withTrainingSettings(s, sized);
+            });
             model = loaded.model();
             try {
-                checkSameShape(config.resumeFrom(), model.config(), sized);
+                String changed = changedSettings(stored[0], sized);
+                if (!changed.isEmpty()) {
+                    LOG.log(Level.INFO, "resuming {0} with {1}", config.resumeFrom(), changed);
+                }
                 resume = loaded.state() == null ? null : TrainingState.fromJson(loaded.state(), config.resumeFrom());
                 if (resume != null && resume.stepCount() != model.stepCount()) {
                     throw new IllegalArgumentException(config.resumeFrom() + ": the training state says "
@@ -134,12 +143,49 @@ public final class TrainingRun {
     }
 
     /** A checkpoint resumed on another dataset would train silently on the wrong users or warm/cold split. */
-    private static void checkSameShape(java.nio.file.Path checkpoint, ModelConfig stored, ModelConfig data) {
-        if (stored.numUser() != data.numUser() || stored.numItem() != data.numItem()
-                || stored.numWarmItem() != data.numWarmItem()) {
+    private static void checkSameShape(java.nio.file.Path checkpoint, ModelConfig stored, ModelConfig run) {
+        if (stored.numUser() != run.numUser() || stored.numItem() != run.numItem()
+                || stored.numWarmItem() != run.numWarmItem()) {
             throw new IllegalArgumentException(checkpoint + " was trained for " + stored.numUser() + " users and "
                     + stored.numItem() + " items (" + stored.numWarmItem() + " warm), but the dataset has "
-                    + data.numUser() + " and " + data.numItem() + " (" + data.numWarmItem() + " warm)");
+                    + run.numUser() + " and " + run.numItem() + " (" + run.numWarmItem() + " warm)");
+        }
+        if (stored.dimE() != run.dimE() || stored.hiddenDim() != run.hiddenDim()) {
+            throw new IllegalArgumentException(checkpoint + " has --dim_E " + stored.dimE() + " and --hidden_dim "
+                    + stored.hiddenDim() + ", but this run asks for " + run.dimE() + " and " + run.hiddenDim()
+                    + "; pass the checkpoint's widths to resume it");
+        }
+    }
+
+    /**
+     * The checkpoint's sizes with this run's loss weights, step size and word-table setting: a resumed
+     * run trains as its flags say (the same flags continue exactly; a lower --l_r continues from the
+     * same weights and Adam moments at the lower step size).
+     */
+    private static ModelConfig withTrainingSettings(ModelConfig stored, ModelConfig run) {
+        return stored.withTempValue(run.tempValue()).withLrLambda(run.lrLambda()).withRegWeight(run.regWeight())
+                .withLearningRate(run.learningRate()).withTrainWordEmbedding(run.trainWordEmbedding())
+                .withDevice(run.device()).withDeviceIndex(run.deviceIndex()).withNumThreads(run.numThreads())
+                .withKernels(run.kernels());
+    }
+
+    /** "--l_r 0.0003 (was 0.003)", one entry for each training setting the run changes; empty when none. */
+    static String changedSettings(ModelConfig stored, ModelConfig run) {
+        List<String> changed = new ArrayList<>();
+        changedSetting(changed, "--l_r", stored.learningRate(), run.learningRate());
+        changedSetting(changed, "--temp_value", stored.tempValue(), run.tempValue());
+        changedSetting(changed, "--lr_lambda", stored.lrLambda(), run.lrLambda());
+        changedSetting(changed, "--reg_weight", stored.regWeight(), run.regWeight());
+        if (stored.trainWordEmbedding() != run.trainWordEmbedding()) {
+            changed.add(run.trainWordEmbedding() ? "the word table training (was frozen)"
+                    : "--frozen-words (the word table trained before)");
+        }
+        return String.join(", ", changed);
+    }
+
+    private static void changedSetting(List<String> changed, String flag, double stored, double run) {
+        if (stored != run) {
+            changed.add(flag + " " + run + " (was " + stored + ")");
         }
     }
 }

@@ -90,6 +90,47 @@ class TrainerTest {
     }
 
     @Test
+    void resumeTrainsWithTheRunsStepSize(@TempDir Path dir) throws Exception {
+        try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false)) {
+            TrainingRun.execute(d, d.content(), config(1, dir, null, 100), TrainingListener.NONE).model().close();
+            java.nio.file.Files.copy(dir.resolve("last.ckpt"), dir.resolve("start.ckpt"));
+            RunConfig same = config(2, dir.resolve("same"), dir.resolve("start.ckpt"), 100);
+            RunConfig base = config(2, dir.resolve("lower"), dir.resolve("start.ckpt"), 100);
+            RunConfig lower = new RunConfig(base.model().withLearningRate(0.001), base.sampling(), base.options(),
+                    base.ks(), 50, base.resumeFrom());
+            double sameLoss;
+            try (var m = TrainingRun.execute(d, d.content(), same, TrainingListener.NONE).model()) {
+                sameLoss = lossOfEpoch(dir.resolve("same/last.ckpt"), d, 1);
+                assertEquals(0.01, m.config().learningRate());
+            }
+            try (var m = TrainingRun.execute(d, d.content(), lower, TrainingListener.NONE).model()) {
+                assertEquals(0.001, m.config().learningRate(), "the run's --l_r, not the checkpoint's");
+                assertNotEquals(sameLoss, lossOfEpoch(dir.resolve("lower/last.ckpt"), d, 1),
+                        "epoch 1 took smaller steps from the same weights");
+            }
+        }
+    }
+
+    private static double lossOfEpoch(Path checkpoint, Dataset d, int epoch) {
+        var loaded = dev.clcrec.engine.ClcrecModel.loadWithState(checkpoint, d.content(), Device.CPU, 0, 1);
+        loaded.model().close();
+        return TrainingState.fromJson(loaded.state(), checkpoint).history().get(epoch).loss();
+    }
+
+    @Test
+    void resumeWithOtherWidthsIsRefusedNamingTheFlags(@TempDir Path dir) throws Exception {
+        try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false)) {
+            TrainingRun.execute(d, d.content(), config(1, dir, null, 100), TrainingListener.NONE).model().close();
+            RunConfig base = config(2, dir, dir.resolve("last.ckpt"), 100);
+            RunConfig wider = new RunConfig(base.model().withHiddenDim(64), base.sampling(), base.options(),
+                    base.ks(), 50, base.resumeFrom());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TrainingRun.execute(d, d.content(), wider, TrainingListener.NONE));
+            assertTrue(e.getMessage().contains("--hidden_dim 32") && e.getMessage().contains("64"), e.getMessage());
+        }
+    }
+
+    @Test
     void nonFiniteLossStopsAndKeepsTheCheckpoint(@TempDir Path dir) throws Exception {
         try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false)) {
             RunConfig base = config(3, dir, null, 100);
