@@ -175,6 +175,14 @@ CLCREC_API int clcrec_model_train_step_slices(clcrec_model *model,
                             const int64_t *slice_sizes, const int64_t *slice_hybrid,
                             int32_t num_slices, clcrec_step_result *out_result);
 
+/*
+ * Sets the Adam step size of the next training steps, keeping the optimizer's moments and step
+ * count: a schedule that lowers it when validation stops improving. The value is the config's
+ * learning_rate from now on (clcrec_model_config, and what clcrec_model_save stores).
+ * learning_rate must be positive and finite.
+ */
+CLCREC_API int clcrec_model_set_learning_rate(clcrec_model *model, double learning_rate);
+
 /* The same losses as clcrec_model_train_step without changing anything (no gradient). */
 CLCREC_API int clcrec_model_compute_loss(const clcrec_model *model,
                               const int64_t *users, int64_t batch_size,

@@ -571,6 +571,16 @@ int clcrec_model_load_buffer(clcrec_model* model, const void* data, int64_t len,
   });
 }
 
+int clcrec_model_set_learning_rate(clcrec_model* model, double learning_rate) {
+  return guarded(__func__, [&] {
+    Model& m = mutable_model_of(model);
+    if (!(learning_rate > 0) || !std::isfinite(learning_rate)) {
+      invalid_argument("learning_rate = " + std::to_string(learning_rate) + " must be positive and finite");
+    }
+    m.set_learning_rate(learning_rate);
+  });
+}
+
 int clcrec_model_step_count(const clcrec_model* model, int64_t* out_steps) {
   return guarded(__func__, [&] {
     const Model& m = model_of(model);

@@ -408,6 +408,14 @@ void Model::set_sparse_updates(bool enabled) {
   sparse_ = enabled;
 }
 
+void Model::set_learning_rate(double learning_rate) {
+  std::unique_lock lock(mutex_);
+  config_.learning_rate = learning_rate;
+  for (auto& group : optimizer_->param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(learning_rate);
+  }
+}
+
 void Model::set_reduction_order(ReductionOrder order) {
   std::unique_lock lock(mutex_);
   reduction_order_ = order;

@@ -87,6 +87,8 @@ class Model {
   void set_sparse_updates(bool enabled);
   // How a group sums the ranks' gradients (gradient_sync.h).
   void set_reduction_order(ReductionOrder order);
+  // The training optimizer's step size from the next step on (its moments are kept).
+  void set_learning_rate(double learning_rate);
 
  private:
   void load_locked(std::unique_ptr<OpenCheckpoint> checkpoint, const std::string& path);

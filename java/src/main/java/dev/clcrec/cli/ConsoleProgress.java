@@ -74,4 +74,11 @@ final class ConsoleProgress implements TrainingListener {
                 improved ? "  * best" : "", r.trainSeconds(), r.evalSeconds());
         out.flush();
     }
+
+    @Override
+    public void onStepSizeLowered(long epoch, double stepSize, long restoredEpoch) {
+        out.printf(Locale.ROOT, "epoch %d: no better epoch lately: --l_r lowered to %.3g, %s%n", epoch, stepSize,
+                restoredEpoch >= 0 ? "training on from epoch " + restoredEpoch + "'s weights" : "in place");
+        out.flush();
+    }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.ParameterException;
 final class FlagChecks {
     /** Widest embedding accepted; the paper uses 64. */
     static final int MAX_DIM_E = 8192;
+    static final int MAX_LR_DECAYS = 10;
     static final int MAX_BATCH_SIZE = 1 << 20;
     static final int MAX_NUM_NEG = 1 << 16;
     /** Rows of one training step (batch_size x (1 + num_neg)). */

@@ -54,6 +54,15 @@ final class RepeatedReport {
                             out.flush();
                         }
                     }
+
+                    @Override
+                    public void onStepSizeLowered(long epoch, double stepSize, long restoredEpoch) {
+                        synchronized (out) {
+                            out.printf(Locale.ROOT, "seed %d epoch %d: --l_r lowered to %.3g%s%n", seed, epoch,
+                                    stepSize, restoredEpoch >= 0 ? ", on from epoch " + restoredEpoch : " in place");
+                            out.flush();
+                        }
+                    }
                 });
         List<Object> perRun = new ArrayList<>();
         boolean ok = true;

@@ -9,6 +9,7 @@ import dev.clcrec.eval.SelectionCriterion;
 import dev.clcrec.sampling.SamplingConfig;
 import dev.clcrec.engine.DistillTerms;
 import dev.clcrec.train.Distillation;
+import dev.clcrec.train.LearningRateDecay;
 import dev.clcrec.train.RunConfig;
 import dev.clcrec.train.TrainOptions;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
     // ---- our own ----
     @Option(names = "--reference-defaults", description = {"Model flags not given take the reference's argparse "
             + "defaults (--l_r 0.001 --reg_weight 0.1 --num_neg 512 --lr_lambda 1 --temp_value 1 --num_sample 0.5 "
-            + "--dim_E 64) instead of ours. The reference's --lr_lambda 1 weighs the user-item loss 0 and trains a "
+            + "--dim_E 64 --lr-decays 0) instead of ours. The reference's --lr_lambda 1 weighs the user-item loss 0 and trains a "
             + "near-random model; ours were measured to train a good one (README, \"Default settings\")."})
     boolean referenceDefaults;
     @Option(names = "--threads", description = "LibTorch threads; 0 = all cores (default ${DEFAULT-VALUE}).", defaultValue = "0")
@@ -128,6 +129,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-minutes", description = "Start no new epoch after this many minutes (0 = no limit).",
             defaultValue = "0")
     double maxMinutes;
+    @Option(names = "--lr-decays", description = "How often the step size is lowered when the selection value stops "
+            + "improving: training goes back to its best epoch and on at --l_r times --lr-decay (default "
+            + "${DEFAULT-VALUE}; 0 = never; reference 0).", defaultValue = TrainDefaults.LR_DECAYS)
+    int lrDecays;
+    @Option(names = "--lr-decay", description = "Factor of each lowering of the step size, between 0 and 1 (default "
+            + "${DEFAULT-VALUE}).", defaultValue = "0.1")
+    double lrDecay;
+    @Option(names = "--lr-decay-patience", description = "Epochs without a better selection value before the step "
+            + "size is lowered (default ${DEFAULT-VALUE}; --patience still ends training).", defaultValue = "3")
+    int lrDecayPatience;
     @Option(names = "--baselines", description = {"Also evaluate the content-kNN, content-profile and random "
             + "baselines and train the id-only collaborative one (this model's flags without content: lr_lambda 0, "
             + "num_sample 0; warm items only), and warn where one beats the model on the test split."})
@@ -246,8 +257,13 @@ final class TrainCommand implements Callable<Integer> {
                 .intRange("--patience", patience, 1, Integer.MAX_VALUE)
                 .eachInRange("--ks", ks, 1, FlagChecks.MAX_K)
                 .nonNegativeFinite("--max-minutes", maxMinutes)
+                .intRange("--lr-decays", lrDecays, 0, FlagChecks.MAX_LR_DECAYS)
+                .intRange("--lr-decay-patience", lrDecayPatience, 1, Integer.MAX_VALUE)
                 .fileNameIn("--save_file", saveFile, out, false)
                 .fileNameIn("--prefix", prefix, out, true);
+        if (!(lrDecay > 0 && lrDecay < 1)) {
+            throw c.fail("--lr-decay", Double.toString(lrDecay), "must be between 0 and 1 (exclusive)");
+        }
         if (distillWeights.length != 4) {
             throw c.fail("--distill-weights", String.join(",", java.util.Arrays.stream(distillWeights)
                     .mapToObj(Double::toString).toList()), "needs 4 weights: SUP,RANK,IDENT,RATING");
@@ -305,7 +321,8 @@ final class TrainCommand implements Callable<Integer> {
                 hybrid == HybridUnit.GROUPS);
         Path best = weightSave != null ? weightSave : out.resolve(prefix + "best.ckpt");
         TrainOptions options = new TrainOptions(numEpoch, patience, selection(), best,
-                out.resolve(prefix + "last.ckpt"), maxMinutes * 60);
+                out.resolve(prefix + "last.ckpt"), maxMinutes * 60, new LearningRateDecay(lrDecay, lrDecayPatience,
+                lrDecays));
         Distillation.Options distillation = !distill ? null : new Distillation.Options(new DistillTerms(
                 distillWeights[0], distillWeights[1], distillWeights[2], distillWeights[3], distillLr),
                 distillEpochs, 3, 1024, distillPopularity);
@@ -333,6 +350,7 @@ final class TrainCommand implements Callable<Integer> {
                 case "--num_sample" -> numSample = Double.parseDouble(f.reference());
                 case "--dim_E" -> dimE = Integer.parseInt(f.reference());
                 case "--hybrid" -> hybrid = HybridUnit.parse(f.reference());
+                case "--lr-decays" -> lrDecays = Integer.parseInt(f.reference());
                 default -> throw new IllegalStateException("no field for " + f.name());
             }
         }
@@ -436,6 +454,9 @@ final class TrainCommand implements Callable<Integer> {
         s.put("reference_negatives", referenceNegatives);
         s.put("frozen_words", frozenWords);
         s.put("reference_defaults", referenceDefaults);
+        s.put("lr_decays", lrDecays);
+        s.put("lr_decay", lrDecay);
+        s.put("lr_decay_patience", lrDecayPatience);
         s.put("select_on", selection().toString());
         s.put("runs", runs);
         s.put("distill", distill);

@@ -36,7 +36,7 @@ public final class ClcrecModel implements AutoCloseable {
 
     private final ModelHandle handle;
     private final Cleaner.Cleanable cleanable;
-    private final ModelConfig config;
+    private volatile ModelConfig config; // its learning rate follows setLearningRate
     private final String device;
     private final long featureWidth;
     private final List<String> parameterNames;
@@ -517,6 +517,38 @@ public final class ClcrecModel implements AutoCloseable {
             CheckpointFile.write(path, bytes, state);
         } finally {
             CheckpointFile.deleteQuietly(archive);
+        }
+    }
+
+    /**
+     * Puts this model back to a checkpoint it (or a model of the same sizes and content) saved:
+     * weights, Adam moments and step count, verified as {@link #loadWithState} verifies them. The
+     * model keeps its own config (its step size included). Returns the state saved with the unit
+     * (null when none was).
+     */
+    public byte[] restore(Path checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        try (Arena arena = Arena.ofConfined(); ModelHandle.Lease lease = handle.acquire("restore")) {
+            CheckpointFile.Verified unit = CheckpointFile.read(checkpoint, arena);
+            Status.check(clcrec_h.clcrec_model_load_buffer(lease.pointer(), unit.archive(), unit.archive().byteSize(),
+                    arena.allocateFrom(checkpoint.toString())), "restoring checkpoint " + checkpoint);
+            return unit.state();
+        }
+    }
+
+    /**
+     * The Adam step size of the next training steps; the optimizer's moments and step count are kept
+     * (a schedule lowers it when validation stops improving). {@link #config()} and checkpoints
+     * saved from now on carry the new value.
+     */
+    public void setLearningRate(double learningRate) {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be positive and finite, got " + learningRate);
+        }
+        try (ModelHandle.Lease lease = handle.acquire("setLearningRate")) {
+            Status.check(clcrec_h.clcrec_model_set_learning_rate(lease.pointer(), learningRate),
+                    "clcrec_model_set_learning_rate");
+            config = config.withLearningRate(learningRate);
         }
     }
 

@@ -941,6 +941,67 @@ public class clcrec_h extends clcrec_h$shared {
         }
     }
 
+    private static class clcrec_model_set_learning_rate {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            clcrec_h.C_INT,
+            clcrec_h.C_POINTER,
+            clcrec_h.C_DOUBLE
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clcrec_model_set_learning_rate");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int clcrec_model_set_learning_rate(clcrec_model *model, double learning_rate)
+     * }
+     */
+    public static FunctionDescriptor clcrec_model_set_learning_rate$descriptor() {
+        return clcrec_model_set_learning_rate.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int clcrec_model_set_learning_rate(clcrec_model *model, double learning_rate)
+     * }
+     */
+    public static MethodHandle clcrec_model_set_learning_rate$handle() {
+        return clcrec_model_set_learning_rate.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int clcrec_model_set_learning_rate(clcrec_model *model, double learning_rate)
+     * }
+     */
+    public static MemorySegment clcrec_model_set_learning_rate$address() {
+        return clcrec_model_set_learning_rate.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clcrec_model_set_learning_rate(clcrec_model *model, double learning_rate)
+     * }
+     */
+    public static int clcrec_model_set_learning_rate(MemorySegment model, double learning_rate) {
+        var mh$ = clcrec_model_set_learning_rate.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("clcrec_model_set_learning_rate", model, learning_rate);
+            }
+            return (int)mh$.invokeExact(model, learning_rate);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class clcrec_model_compute_loss {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             clcrec_h.C_INT,

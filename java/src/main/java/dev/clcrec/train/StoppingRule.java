@@ -39,6 +39,11 @@ public final class StoppingRule {
         return false;
     }
 
+    /** Counts the epochs without improvement from zero again (after the step size was lowered). */
+    public void restartPatience() {
+        epochsWithoutImprovement = 0;
+    }
+
     public boolean shouldStop() {
         return epochsWithoutImprovement >= patience;
     }

@@ -13,9 +13,11 @@ import java.nio.file.Path;
  * @param bestCheckpoint where the best model is saved (null: not saved)
  * @param lastCheckpoint where the model is saved after every epoch, for resuming (null: not saved)
  * @param maxSeconds no new epoch starts after this much training time (0: no limit)
+ * @param decay how the step size is lowered when the selection value stops improving
+ *              ({@link LearningRateDecay#NONE}: never, as in the reference)
  */
 public record TrainOptions(int numEpoch, int patience, SelectionCriterion selection, Path bestCheckpoint,
-                           Path lastCheckpoint, double maxSeconds) {
+                           Path lastCheckpoint, double maxSeconds, LearningRateDecay decay) {
     public TrainOptions {
         if (numEpoch < 0) {
             throw new IllegalArgumentException("num_epoch must be >= 0, got " + numEpoch);
@@ -29,6 +31,15 @@ public record TrainOptions(int numEpoch, int patience, SelectionCriterion select
         if (!(maxSeconds >= 0)) {
             throw new IllegalArgumentException("time limit must be >= 0 seconds, got " + maxSeconds);
         }
+        if (decay == null) {
+            throw new IllegalArgumentException("no learning-rate decay given (LearningRateDecay.NONE for none)");
+        }
+    }
+
+    /** Without a learning-rate decay, as the reference. */
+    public TrainOptions(int numEpoch, int patience, SelectionCriterion selection, Path bestCheckpoint,
+                        Path lastCheckpoint, double maxSeconds) {
+        this(numEpoch, patience, selection, bestCheckpoint, lastCheckpoint, maxSeconds, LearningRateDecay.NONE);
     }
 
     /** The reference's selection: validation Recall@{@code selectionK} over all items. */
@@ -50,14 +61,18 @@ public record TrainOptions(int numEpoch, int patience, SelectionCriterion select
     }
 
     public TrainOptions withSelection(SelectionCriterion s) {
-        return new TrainOptions(numEpoch, patience, s, bestCheckpoint, lastCheckpoint, maxSeconds);
+        return new TrainOptions(numEpoch, patience, s, bestCheckpoint, lastCheckpoint, maxSeconds, decay);
     }
 
     public TrainOptions withCheckpoints(Path best, Path last) {
-        return new TrainOptions(numEpoch, patience, selection, best, last, maxSeconds);
+        return new TrainOptions(numEpoch, patience, selection, best, last, maxSeconds, decay);
     }
 
     public TrainOptions withMaxSeconds(double seconds) {
-        return new TrainOptions(numEpoch, patience, selection, bestCheckpoint, lastCheckpoint, seconds);
+        return new TrainOptions(numEpoch, patience, selection, bestCheckpoint, lastCheckpoint, seconds, decay);
+    }
+
+    public TrainOptions withDecay(LearningRateDecay d) {
+        return new TrainOptions(numEpoch, patience, selection, bestCheckpoint, lastCheckpoint, maxSeconds, d);
     }
 }

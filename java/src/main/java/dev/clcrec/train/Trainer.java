@@ -84,10 +84,18 @@ public final class Trainer {
             epoch = resume.nextEpoch();
             LOG.log(Level.INFO, "resuming at epoch {0} (best so far: epoch {1})", epoch, resume.bestEpoch());
         }
+        LearningRateDecay decay = options.decay();
+        double baseRate = model.config().learningRate();
+        int decays = resume == null ? 0 : resume.lrDecays();
+        if (decays > 0) {
+            model.setLearningRate(decay.stepSize(baseRate, decays));
+        }
         long started = System.nanoTime();
         SamplingConfig sc = filler.config();
         try (BatchPipeline pipeline = new BatchPipeline(filler);
-             SliceStep slicer = new SliceStep(parallel, sc.hybridCount((long) sc.batchSize() * sc.groupSize()))) {
+             SliceStep slicer = new SliceStep(parallel, sc.hybridCount((long) sc.batchSize() * sc.groupSize()));
+             RestorePoint bestEpoch = decay.enabled()
+                     ? RestorePoint.open(options.bestCheckpoint(), parallel.leader()) : null) {
             while (true) {
                 if (rule.shouldStop()) {
                     return finish(history, rule, StopReason.NO_IMPROVEMENT, "stopped after " + rule.patience()
@@ -115,11 +123,12 @@ public final class Trainer {
                 double value = options.selection().value(record.eval());
                 boolean improved = rule.record(epoch, value);
                 history.add(record);
-                TrainingState state = new TrainingState(TrainingState.FORMAT_VERSION, epoch + 1, key,
-                        rule.bestRecall(), rule.bestEpoch(), rule.epochsWithoutImprovement(), model.stepCount(), history,
-                        options.selection().toString());
+                TrainingState state = state(epoch, key, rule, history, decays);
                 if (improved && options.bestCheckpoint() != null && parallel.leader()) {
                     save(options.bestCheckpoint(), state);
+                }
+                if (improved && bestEpoch != null) {
+                    bestEpoch.update(model, state);
                 }
                 if (options.lastCheckpoint() != null && parallel.leader()) {
                     save(options.lastCheckpoint(), state);
@@ -133,9 +142,42 @@ public final class Trainer {
                 if (prune != null) {
                     return finish(history, rule, StopReason.PRUNED, prune);
                 }
+                if (bestEpoch != null && decays < decay.times()
+                        && rule.epochsWithoutImprovement() >= decay.patience() && !rule.shouldStop()) {
+                    decays++;
+                    lowerStepSize(bestEpoch, decay.stepSize(baseRate, decays), rule, epoch);
+                    // The last checkpoint is the state the next epoch starts from, so that a resume
+                    // continues exactly as this run does.
+                    if (options.lastCheckpoint() != null && parallel.leader()) {
+                        save(options.lastCheckpoint(), state(epoch, key, rule, history, decays));
+                    }
+                }
                 epoch++;
             }
         }
+    }
+
+    private TrainingState state(long epoch, String key, StoppingRule rule, List<EpochRecord> history, int decays) {
+        return new TrainingState(TrainingState.FORMAT_VERSION, epoch + 1, key, rule.bestRecall(), rule.bestEpoch(),
+                rule.epochsWithoutImprovement(), model.stepCount(), history, options.selection().toString(), decays);
+    }
+
+    /**
+     * Goes back to the best epoch and trains on at a lower step size. Every rank of a group does the
+     * same: where one rank holds no best epoch (it resumed and has not improved since), all lower the
+     * step size in place instead.
+     */
+    private void lowerStepSize(RestorePoint bestEpoch, double rate, StoppingRule rule, long epoch) {
+        boolean restore = !parallel.anyRank(!bestEpoch.held());
+        if (restore) {
+            bestEpoch.restore(model);
+        }
+        model.setLearningRate(rate);
+        rule.restartPatience();
+        LOG.log(Level.INFO, String.format(Locale.ROOT, "epoch %d: no better %s for %d epochs: %s, step size %.3g",
+                epoch, options.selection().describe(), options.decay().patience(),
+                restore ? "back to epoch " + rule.bestEpoch() : "in place", rate));
+        listener.onStepSizeLowered(epoch, rate, restore ? rule.bestEpoch() : -1);
     }
 
     /** Resuming under another criterion would compare its values with the other's best. */

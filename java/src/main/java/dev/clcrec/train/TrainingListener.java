@@ -12,6 +12,12 @@ public interface TrainingListener {
     default void onEpoch(EpochRecord record, boolean improved) {}
 
     /**
+     * After {@code epoch} the step size was lowered to {@code stepSize} ({@link LearningRateDecay}),
+     * from the weights of {@code restoredEpoch} (or in place: -1).
+     */
+    default void onStepSizeLowered(long epoch, double stepSize, long restoredEpoch) {}
+
+    /**
      * After {@link #onEpoch}: a reason to stop training now (the search's early stopping of poor
      * trials), or null to go on. {@code bestValue} is the best selection value so far.
      */

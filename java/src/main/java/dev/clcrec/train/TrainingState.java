@@ -18,15 +18,24 @@ import java.util.List;
  * @param bestRecall the best value of the selection criterion so far
  * @param selection the selection criterion ({@code val:all:recall@10}); null in states written
  *                  before it was recorded, which always selected on validation Recall over all items
+ * @param lrDecays how often the step size was lowered ({@link LearningRateDecay}); 0 in states
+ *                 written before it was recorded
  */
 public record TrainingState(int formatVersion, long nextEpoch, String samplingKey, double bestRecall, long bestEpoch,
                             int epochsWithoutImprovement, long stepCount, List<EpochRecord> history,
-                            String selection) {
+                            String selection, int lrDecays) {
     public static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public TrainingState {
         history = List.copyOf(history);
+    }
+
+    /** A state of a run whose step size was never lowered. */
+    public TrainingState(int formatVersion, long nextEpoch, String samplingKey, double bestRecall, long bestEpoch,
+                         int epochsWithoutImprovement, long stepCount, List<EpochRecord> history, String selection) {
+        this(formatVersion, nextEpoch, samplingKey, bestRecall, bestEpoch, epochsWithoutImprovement, stepCount,
+                history, selection, 0);
     }
 
     /** UTF-8 JSON, as stored in the checkpoint unit. */
@@ -53,7 +62,8 @@ public record TrainingState(int formatVersion, long nextEpoch, String samplingKe
             throw new IllegalArgumentException(checkpoint + ": training state format " + s.formatVersion()
                     + " is not the supported " + FORMAT_VERSION);
         }
-        if (s.nextEpoch() < 0 || s.stepCount() < 0 || s.epochsWithoutImprovement() < 0 || s.samplingKey() == null
+        if (s.nextEpoch() < 0 || s.stepCount() < 0 || s.epochsWithoutImprovement() < 0 || s.lrDecays() < 0
+                || s.samplingKey() == null
                 || s.history().size() != s.nextEpoch()) {
             throw new IllegalArgumentException(checkpoint + ": inconsistent training state (next epoch "
                     + s.nextEpoch() + ", " + s.history().size() + " epochs of history)");

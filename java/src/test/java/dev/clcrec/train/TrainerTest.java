@@ -112,9 +112,13 @@ class TrainerTest {
     }
 
     private static double lossOfEpoch(Path checkpoint, Dataset d, int epoch) {
+        return stateOf(checkpoint, d).history().get(epoch).loss();
+    }
+
+    private static TrainingState stateOf(Path checkpoint, Dataset d) {
         var loaded = dev.clcrec.engine.ClcrecModel.loadWithState(checkpoint, d.content(), Device.CPU, 0, 1);
         loaded.model().close();
-        return TrainingState.fromJson(loaded.state(), checkpoint).history().get(epoch).loss();
+        return TrainingState.fromJson(loaded.state(), checkpoint);
     }
 
     @Test
@@ -127,6 +131,58 @@ class TrainerTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> TrainingRun.execute(d, d.content(), wider, TrainingListener.NONE));
             assertTrue(e.getMessage().contains("--hidden_dim 32") && e.getMessage().contains("64"), e.getMessage());
+        }
+    }
+
+    /**
+     * Selection on Hit@80 of an 80-item catalog, which every ranking scores alike: each epoch after the
+     * first is a plateau while the weights still learn.
+     */
+    private static RunConfig plateau(int epochs, Path dir, Path resume) {
+        RunConfig c = config(epochs, dir, resume, 100);
+        return new RunConfig(c.model(), c.sampling(), c.options().withDecay(new LearningRateDecay(0.1, 1, 2))
+                .withSelection(dev.clcrec.eval.SelectionCriterion.parse("val:all:hit@80")), new int[] {80}, 50, resume);
+    }
+
+    @Test
+    void aPlateauLowersTheStepSizeFromTheBestEpochAndResumesExactly(@TempDir Path dir) throws Exception {
+        try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false)) {
+            java.util.List<String> lowered = new java.util.ArrayList<>();
+            TrainingListener events = new TrainingListener() {
+                @Override
+                public void onStepSizeLowered(long epoch, double stepSize, long restoredEpoch) {
+                    lowered.add(epoch + ":" + (float) stepSize + ":" + restoredEpoch);
+                }
+            };
+            TrainingRun.execute(d, d.content(), plateau(4, dir.resolve("a"), null), events).model().close();
+            assertEquals(java.util.List.of("1:" + (float) 1e-3 + ":0", "2:" + (float) 1e-4 + ":0"), lowered,
+                    "two decays, each back to epoch 0");
+            var full = dev.clcrec.engine.ClcrecModel.loadWithState(dir.resolve("a/last.ckpt"), d.content(),
+                    Device.CPU, 0, 1);
+            TrainingState fullState = TrainingState.fromJson(full.state(), dir.resolve("a/last.ckpt"));
+            long perEpoch = fullState.history().getFirst().steps();
+            assertEquals(2, fullState.lrDecays());
+            assertEquals(2 * perEpoch, fullState.stepCount(), "epoch 3 trained on from epoch 0's weights");
+            assertEquals(1e-4, full.model().config().learningRate(), 1e-18, "the checkpoint carries the step size");
+
+            // two epochs (the first decay), then a resume for two more: the same run
+            TrainingRun.execute(d, d.content(), plateau(2, dir.resolve("b"), null), TrainingListener.NONE)
+                    .model().close();
+            TrainingRun.execute(d, d.content(), plateau(4, dir.resolve("b"), dir.resolve("b/last.ckpt")),
+                    TrainingListener.NONE).model().close();
+            try (var fullModel = full.model();
+                 var resumed = dev.clcrec.engine.ClcrecModel.load(dir.resolve("b/last.ckpt"), d.content(),
+                         Device.CPU, 0, 1)) {
+                assertArrayEquals(fullModel.parameter("id_embedding"), resumed.parameter("id_embedding"));
+                assertArrayEquals(fullModel.parameter("encoder_layer1_weight"),
+                        resumed.parameter("encoder_layer1_weight"));
+                assertEquals(fullModel.config().learningRate(), resumed.config().learningRate());
+            }
+            TrainingState resumedState = stateOf(dir.resolve("b/last.ckpt"), d);
+            for (int e = 0; e < 4; e++) {
+                assertEquals(fullState.history().get(e).loss(), resumedState.history().get(e).loss(), 0.0,
+                        "epoch " + e + " trained at the same step size");
+            }
         }
     }
 

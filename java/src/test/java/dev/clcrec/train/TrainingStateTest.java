@@ -30,6 +30,16 @@ class TrainingStateTest {
     }
 
     @Test
+    void aDecayedRunRoundTripsAndAnOlderStateHasNoDecays() {
+        TrainingState s = new TrainingState(TrainingState.FORMAT_VERSION, 0, "k", 0, 0, 0, 0, List.of(), null, 2);
+        assertEquals(2, TrainingState.fromJson(s.toJson(), Path.of("m.ckpt")).lrDecays());
+        String older = new String(new TrainingState(TrainingState.FORMAT_VERSION, 0, "k", 0, 0, 0, 0, List.of(), null)
+                .toJson(), StandardCharsets.UTF_8).replaceAll(",\\s*\"lrDecays\"\\s*:\\s*0", "");
+        assertFalse(older.contains("lrDecays"), older);
+        assertEquals(0, TrainingState.fromJson(older.getBytes(StandardCharsets.UTF_8), Path.of("m.ckpt")).lrDecays());
+    }
+
+    @Test
     void unknownFormatIsRefused() {
         byte[] json = new TrainingState(99, 0, "k", 0, 0, 0, 0, List.of(), null).toJson();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
