@@ -26,10 +26,12 @@ final class RestorePoint implements AutoCloseable {
     /**
      * @param bestCheckpoint the run's best checkpoint, or null
      * @param writesBest     whether this process writes {@code bestCheckpoint}
+     * @param resumed        whether the run resumed, so that an existing best checkpoint is its own
+     *                       (a new run's first epoch is always its first best)
      */
-    static RestorePoint open(Path bestCheckpoint, boolean writesBest) {
+    static RestorePoint open(Path bestCheckpoint, boolean writesBest, boolean resumed) {
         if (bestCheckpoint != null && writesBest) {
-            return new RestorePoint(bestCheckpoint, false, Files.isRegularFile(bestCheckpoint));
+            return new RestorePoint(bestCheckpoint, false, resumed && Files.isRegularFile(bestCheckpoint));
         }
         try {
             return new RestorePoint(Files.createTempFile("clcrec-best-", ".ckpt"), true, false);

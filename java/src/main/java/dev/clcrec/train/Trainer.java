@@ -95,7 +95,7 @@ public final class Trainer {
         try (BatchPipeline pipeline = new BatchPipeline(filler);
              SliceStep slicer = new SliceStep(parallel, sc.hybridCount((long) sc.batchSize() * sc.groupSize()));
              RestorePoint bestEpoch = decay.enabled()
-                     ? RestorePoint.open(options.bestCheckpoint(), parallel.leader()) : null) {
+                     ? RestorePoint.open(options.bestCheckpoint(), parallel.leader(), resume != null) : null) {
             while (true) {
                 if (rule.shouldStop()) {
                     return finish(history, rule, StopReason.NO_IMPROVEMENT, "stopped after " + rule.patience()
