@@ -131,7 +131,8 @@ final class TrainCommand implements Callable<Integer> {
     double maxMinutes;
     @Option(names = "--lr-decays", description = "How often the step size is lowered when the selection value stops "
             + "improving: training goes back to its best epoch and on at --l_r times --lr-decay (default "
-            + "${DEFAULT-VALUE}; 0 = never; reference 0).", defaultValue = TrainDefaults.LR_DECAYS)
+            + "${DEFAULT-VALUE}, but 0 when --l_r is given: a step size chosen is kept, as the authors' commands "
+            + "expect; 0 = never; reference 0).", defaultValue = TrainDefaults.LR_DECAYS)
     int lrDecays;
     @Option(names = "--lr-decay", description = "Factor of each lowering of the step size, between 0 and 1 (default "
             + "${DEFAULT-VALUE}).", defaultValue = "0.1")
@@ -322,7 +323,7 @@ final class TrainCommand implements Callable<Integer> {
         Path best = weightSave != null ? weightSave : out.resolve(prefix + "best.ckpt");
         TrainOptions options = new TrainOptions(numEpoch, patience, selection(), best,
                 out.resolve(prefix + "last.ckpt"), maxMinutes * 60, new LearningRateDecay(lrDecay, lrDecayPatience,
-                lrDecays));
+                effectiveLrDecays()));
         Distillation.Options distillation = !distill ? null : new Distillation.Options(new DistillTerms(
                 distillWeights[0], distillWeights[1], distillWeights[2], distillWeights[3], distillLr),
                 distillEpochs, 3, 1024, distillPopularity);
@@ -379,6 +380,14 @@ final class TrainCommand implements Callable<Integer> {
         return chosen.isEmpty() ? null : String.format(java.util.Locale.ROOT, "content is %,d columns wide (rich: %,d"
                 + " or more): %s by default; pass the flags to choose", columns, TrainDefaults.RICH_CONTENT_COLUMNS,
                 String.join(" ", chosen));
+    }
+
+    /**
+     * {@code --lr-decays}, or 0 when the command chose {@code --l_r} and not the schedule: the
+     * authors' commands pass every reference flag and train at a fixed step size, as they did.
+     */
+    int effectiveLrDecays() {
+        return given("--l_r") && !given("--lr-decays") ? 0 : lrDecays;
     }
 
     /** Whether the command line gave {@code flag} (defaults only fill the flags it did not). */
@@ -454,7 +463,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("reference_negatives", referenceNegatives);
         s.put("frozen_words", frozenWords);
         s.put("reference_defaults", referenceDefaults);
-        s.put("lr_decays", lrDecays);
+        s.put("lr_decays", effectiveLrDecays());
         s.put("lr_decay", lrDecay);
         s.put("lr_decay_patience", lrDecayPatience);
         s.put("select_on", selection().toString());

@@ -31,6 +31,7 @@ class MainTest {
         assertEquals(0.5, c.model().lrLambda());
         assertEquals(2.0, c.model().tempValue());
         assertEquals(256, c.model().hiddenDim(), "the reference's fixed encoder width");
+        assertFalse(c.options().decay().enabled(), "--l_r given: the step size stays fixed, as the authors' runs");
         assertEquals(Device.CPU, c.model().device());
         assertEquals(128, c.sampling().numNeg());
         assertEquals(4, c.sampling().numWorkers());

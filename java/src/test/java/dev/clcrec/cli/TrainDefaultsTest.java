@@ -119,6 +119,21 @@ class TrainDefaultsTest {
     }
 
     @Test
+    void theStepSizeIsLoweredOnAPlateauUnlessAStepSizeIsChosen() {
+        assertEquals(1, decaysOf(), "ours by default");
+        assertEquals(0, decaysOf("--l_r", "0.001"), "a step size given is kept");
+        assertEquals(2, decaysOf("--l_r", "0.001", "--lr-decays", "2"), "unless the schedule is given too");
+        assertEquals(0, decaysOf("--reference-defaults"), "the reference never lowers it");
+        assertEquals(1, decaysOf("--reference-defaults", "--lr-decays", "1"));
+    }
+
+    private static int decaysOf(String... args) {
+        TrainCommand t = new TrainCommand();
+        new CommandLine(t).parseArgs(args);
+        return t.runConfig().options().decay().times();
+    }
+
+    @Test
     void helpExplainsTheReferenceDefaults() {
         MainTest.Run r = MainTest.run("train", "--help");
         assertEquals(0, r.code());
