@@ -59,11 +59,14 @@ public final class TrainingRun {
             });
             model = loaded.model();
             try {
-                String changed = changedSettings(stored[0], sized);
+                resume = loaded.state() == null ? null : TrainingState.fromJson(loaded.state(), config.resumeFrom());
+                // A run whose step size was lowered stored the lowered one; the trainer lowers it again.
+                int decays = resume == null ? 0 : resume.lrDecays();
+                String changed = changedSettings(stored[0], sized.withLearningRate(
+                        config.options().decay().stepSize(sized.learningRate(), decays)));
                 if (!changed.isEmpty()) {
                     LOG.log(Level.INFO, "resuming {0} with {1}", config.resumeFrom(), changed);
                 }
-                resume = loaded.state() == null ? null : TrainingState.fromJson(loaded.state(), config.resumeFrom());
                 if (resume != null && resume.stepCount() != model.stepCount()) {
                     throw new IllegalArgumentException(config.resumeFrom() + ": the training state says "
                             + resume.stepCount() + " steps but the weights have taken " + model.stepCount());
