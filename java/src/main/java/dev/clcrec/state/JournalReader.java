@@ -94,6 +94,29 @@ final class JournalReader {
         }
     }
 
+    /**
+     * Whether {@code file} is a journal whose creation a crash interrupted: shorter than its header,
+     * or exactly a header's length with a header that does not verify (a power loss can leave the
+     * file's length but not its bytes). The header is made durable before a journal takes its first
+     * record, so such a file holds nothing that was acknowledged.
+     */
+    static boolean tornAtCreation(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < JournalFormat.FILE_HEADER_BYTES) {
+                return true;
+            }
+            if (size > JournalFormat.FILE_HEADER_BYTES) {
+                return false;
+            }
+            ByteBuffer b = ByteBuffer.allocate(JournalFormat.FILE_HEADER_BYTES);
+            readFully(ch, b, 0);
+            return b.getLong(0) != JournalFormat.FILE_MAGIC || JournalFormat.crc(b.array(), 0, 24) != b.getInt(24);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read journal " + file, e);
+        }
+    }
+
     private static void checkFileHeader(Path file, FileChannel ch, long size, long generation, long firstSeq)
             throws IOException {
         if (size < JournalFormat.FILE_HEADER_BYTES) {

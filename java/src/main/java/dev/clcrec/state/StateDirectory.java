@@ -144,7 +144,18 @@ public final class StateDirectory implements Closeable {
                 throw new JournalCorruptException(file, 0, "journal generation " + g + " follows " + (expectedGeneration - 1)
                         + "; generation " + expectedGeneration + " is missing");
             }
-            last = JournalReader.read(file, g, nextSeq, i == live.size() - 1, (seq, e) -> replay.apply(e));
+            boolean newest = i == live.size() - 1;
+            if (newest && JournalReader.tornAtCreation(file)) {
+                // A crash while the journal was being created (at the start or at a snapshot's
+                // rotation): nothing in it was acknowledged. Without it the state is exactly the one
+                // before the creation, which recovery then continues.
+                LOG.log(System.Logger.Level.WARNING, "{0}: a journal whose creation was interrupted ({1} bytes, no"
+                        + " valid header); nothing in it was acknowledged, removed", file, Files.size(file));
+                Files.delete(file);
+                StateFiles.syncDirectory(dir);
+                break;
+            }
+            last = JournalReader.read(file, g, nextSeq, newest, (seq, e) -> replay.apply(e));
             lastFile = file;
             nextSeq = last.nextSeq();
             replayed += last.records();

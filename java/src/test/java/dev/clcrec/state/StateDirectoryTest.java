@@ -125,6 +125,40 @@ class StateDirectoryTest {
     }
 
     @Test
+    void aJournalWhoseCreationACrashInterruptedIsRemovedAndNothingIsLost(@TempDir Path dir, @TempDir Path fresh)
+            throws IOException {
+        List<StateEvent> events = write(dir, 5);
+        Path complete = journal(dir);
+        String name = complete.getFileName().toString();
+        long generation = Long.parseLong(name.substring("journal-".length(), name.indexOf('.')));
+        Path next = dir.resolve(name.replace(String.format("%012d", generation),
+                String.format("%012d", generation + 1)));
+        assertNotEquals(complete, next);
+        // killed at a rotation before the new journal's header was written, or after a power loss
+        // kept its length but not its bytes
+        for (byte[] torn : List.of(new byte[0], new byte[7], new byte[JournalFormat.FILE_HEADER_BYTES])) {
+            Files.write(next, torn);
+            assertEquals(events, reopen(dir), torn.length + " bytes");
+            assertFalse(Files.exists(next), "the torn journal is removed");
+        }
+        // the journal before it takes appends again and keeps them
+        try (StateDirectory s = StateDirectory.open(dir, e -> { })) {
+            s.awaitDurable(s.append(add("after")));
+        }
+        List<StateEvent> expected = new ArrayList<>(events);
+        expected.add(add("after"));
+        assertEquals(expected, reopen(dir));
+        // the first journal of a fresh directory, torn the same way
+        reopen(fresh);
+        Files.write(journal(fresh), new byte[0]);
+        assertEquals(List.of(), reopen(fresh));
+        try (StateDirectory s = StateDirectory.open(fresh, e -> { })) {
+            s.awaitDurable(s.append(add("first")));
+        }
+        assertEquals(List.of(add("first")), reopen(fresh));
+    }
+
+    @Test
     void aSecondServerCannotOpenTheSameDirectory(@TempDir Path dir) {
         try (StateDirectory s = StateDirectory.open(dir, e -> { })) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> StateDirectory.open(dir, x -> { }));
