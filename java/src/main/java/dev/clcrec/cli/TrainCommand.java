@@ -77,8 +77,8 @@ final class TrainCommand implements Callable<Integer> {
             + " on content of " + TrainDefaults.RICH_CONTENT_COLUMNS + " or more columns; reference 64).",
             defaultValue = TrainDefaults.DIM_E)
     int dimE;
-    @Option(names = "--hidden_dim", description = "Width of the content encoder's hidden layer (default ${DEFAULT-VALUE}, "
-            + "the reference's fixed width).", defaultValue = "256")
+    @Option(names = "--hidden_dim", description = "Width of the content encoder's hidden layer "
+            + "(default ${DEFAULT-VALUE}, the reference's fixed width).", defaultValue = "256")
     int hiddenDim;
     @Option(names = "--topK",
             description = "K of the reported metrics and, without --select-on, of model selection (default ${DEFAULT-VALUE}).",
@@ -106,8 +106,8 @@ final class TrainCommand implements Callable<Integer> {
     // ---- our own ----
     @Option(names = "--reference-defaults", description = {"Model flags not given take the reference's argparse "
             + "defaults (--l_r 0.001 --reg_weight 0.1 --num_neg 512 --lr_lambda 1 --temp_value 1 --num_sample 0.5 "
-            + "--dim_E 64 --lr-decays 0) instead of ours. The reference's --lr_lambda 1 weighs the user-item loss 0 and trains a "
-            + "near-random model; ours were measured to train a good one (README, \"Default settings\")."})
+            + "--dim_E 64 --lr-decays 0) instead of ours. The reference's --lr_lambda 1 weighs the user-item loss 0 "
+            + "and trains a near-random model; ours were measured to train a good one (README, \"Default settings\")."})
     boolean referenceDefaults;
     @Option(names = "--threads", description = "LibTorch threads; 0 = all cores (default ${DEFAULT-VALUE}).", defaultValue = "0")
     int threads;
@@ -315,8 +315,8 @@ final class TrainCommand implements Callable<Integer> {
         applyReferenceDefaults();
         checkRuns();
         Device dev = parseDevice();
-        ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withHiddenDim(hiddenDim).withTempValue(tempValue).withLrLambda(lrLambda)
-                .withRegWeight(regWeight).withLearningRate(learningRate).withDevice(dev).withNumThreads(threads)
+        ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withHiddenDim(hiddenDim)
+                .withTempValue(tempValue).withLrLambda(lrLambda).withRegWeight(regWeight).withLearningRate(learningRate).withDevice(dev).withNumThreads(threads)
                 .withTrainWordEmbedding(!frozenWords).withSeed(seed);
         SamplingConfig sampling = new SamplingConfig(batchSize, numNeg, numSample, seed, numWorkers, referenceNegatives,
                 hybrid == HybridUnit.GROUPS);
