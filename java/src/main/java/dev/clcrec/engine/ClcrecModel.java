@@ -186,9 +186,8 @@ public final class ClcrecModel implements AutoCloseable {
                     label, cfg), "reading checkpoint " + checkpoint);
             ModelConfig stored = ConfigStruct.read(cfg);
             ClcrecModel model = create(configure.apply(stored), features);
-            try (ModelHandle.Lease lease = model.handle.acquire("load")) {
-                Status.check(clcrec_h.clcrec_model_load_buffer(lease.pointer(), unit.archive(),
-                        unit.archive().byteSize(), label), "loading checkpoint " + checkpoint);
+            try {
+                model.load(unit, label, "loading checkpoint " + checkpoint);
             } catch (RuntimeException e) {
                 model.close();
                 throw e;
@@ -528,11 +527,18 @@ public final class ClcrecModel implements AutoCloseable {
      */
     public byte[] restore(Path checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
-        try (Arena arena = Arena.ofConfined(); ModelHandle.Lease lease = handle.acquire("restore")) {
+        try (Arena arena = Arena.ofConfined()) {
             CheckpointFile.Verified unit = CheckpointFile.read(checkpoint, arena);
-            Status.check(clcrec_h.clcrec_model_load_buffer(lease.pointer(), unit.archive(), unit.archive().byteSize(),
-                    arena.allocateFrom(checkpoint.toString())), "restoring checkpoint " + checkpoint);
+            load(unit, arena.allocateFrom(checkpoint.toString()), "restoring checkpoint " + checkpoint);
             return unit.state();
+        }
+    }
+
+    /** Loads a verified checkpoint unit's weights, Adam state and step count into this model. */
+    private void load(CheckpointFile.Verified unit, MemorySegment label, String what) {
+        try (ModelHandle.Lease lease = handle.acquire("load")) {
+            Status.check(clcrec_h.clcrec_model_load_buffer(lease.pointer(), unit.archive(), unit.archive().byteSize(),
+                    label), what);
         }
     }
 
