@@ -2,7 +2,7 @@
 # The HTTP half of scripts/bench-serve-retrieval.sh (which calls it), on the graph that script stored: `clcrec
 # serve` with --retrieval exact and hnsw (a copy of its state directory) under GET recommendations at
 # 64 connections, one item added a second and checked.
-#   scripts/bench-serve-http.sh [SIZE] [WORK_DIR] [SECONDS]   (default 86506, /work/scratch/state-bench, 30)
+#   [SERVE_HEAP=6g] scripts/bench-serve-http.sh [SIZE] [WORK_DIR] [SECONDS]   (default 86506, /work/scratch/state-bench, 30)
 # Build first: mvn -B package -DskipTests. Run it under: flock -x /tmp/clcrec-bench.lock
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +21,7 @@ for mode in exact hnsw; do
   state=()
   [ "$mode" = hnsw ] && state=(--state "$work/http-state-$n")
   : > "$work/serve-http-$mode-$n.log" # emptied before the start: the wait below must not read an old line
-  "$java" --add-modules jdk.incubator.vector -Xmx6g -jar "$jar" serve --model "$work/bundle-$n" --port "$port" \
+  "$java" --add-modules jdk.incubator.vector -Xmx${SERVE_HEAP:-6g} -jar "$jar" serve --model "$work/bundle-$n" --port "$port" \
     --allow-unauthenticated --retrieval "$mode" "${state[@]}" > "$work/serve-http-$mode-$n.log" 2>&1 &
   pid=$!
   until grep -q '^serving ' "$work/serve-http-$mode-$n.log"; do kill -0 $pid; sleep 0.2; done
