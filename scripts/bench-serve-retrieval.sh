@@ -5,11 +5,13 @@
 # single-item add latency with the graph attached; then `clcrec serve` with --retrieval exact and
 # --retrieval hnsw under GET recommendations at 64 connections (ServingBenchmark http, which also adds
 # one item a second and checks it is recommendable).
-# Uses the bundles of scripts/bench-state.sh (untrained, dim 64; generated when missing), or any bundle
-# placed at WORK_DIR/bundle-SIZE (with its dataset at WORK_DIR/bundle-SIZE-data), such as the clustered
-# catalogs of `StateBenchmark clustered`.
-#   [BENCH_HEAP=14g] [SERVE_HEAP=10g] scripts/bench-serve-retrieval.sh [WORK_DIR] [SIZES] [SECONDS]
-#   (default /work/scratch/state-bench, 86506,1000000, 30; heaps default to 10g and 6g, enough to 1M items)
+# Uses the bundle at WORK_DIR/bundle-SIZE (its dataset at WORK_DIR/bundle-SIZE-data), written when missing:
+# untrained like those of scripts/bench-state.sh (dim 64), or with BUNDLE_KIND=clustered the clustered
+# catalog of `StateBenchmark clustered` (10,000 users; ranking vectors with a trained model's structure).
+#   [BUNDLE_KIND=untrained|clustered] [BENCH_HEAP=10g] [SERVE_HEAP=6g] \
+#     scripts/bench-serve-retrieval.sh [WORK_DIR] [SIZES] [SECONDS]
+#   (default /work/scratch/state-bench, 86506,1000000, 30; the default heaps fit 1M items, 5M took
+#   BENCH_HEAP=14g SERVE_HEAP=10g)
 # Build first: mvn -B package -DskipTests. Run it under: flock -x /tmp/clcrec-bench.lock
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,11 +25,17 @@ run=("$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vect
   -Dclcrec.library="$root/build/native/libclcrec.so" -cp "$cp")
 echo "date $(date -u +%FT%TZ); loadavg $(cat /proc/loadavg); $(nproc) cores"
 for n in ${sizes//,/ }; do
-  [ -f "$work/bundle-$n/manifest.json" ] || "${run[@]}" -Xmx8g dev.clcrec.api.bench.StateBenchmark bundle "$n" \
-    "$work/bundle-$n" > /dev/null
+  if [ ! -f "$work/bundle-$n/manifest.json" ]; then
+    case "${BUNDLE_KIND:-untrained}" in
+      untrained) kind=(bundle "$n") ;;
+      clustered) kind=(clustered "$n" 10000) ;;
+      *) echo "BUNDLE_KIND must be untrained or clustered, got ${BUNDLE_KIND}" >&2; exit 2 ;;
+    esac
+    "${run[@]}" -Xmx8g dev.clcrec.api.bench.StateBenchmark "${kind[@]}" "$work/bundle-$n" > /dev/null
+  fi
   users=5000
   [ "$n" -ge 500000 ] && users=1000 # the exact scan takes ~0.03 s a user at 1M items
-  [ "$n" -ge 2000000 ] && users=300  # and ~0.2 s at 5M, which the recall and latency rows each run
+  [ "$n" -ge 2000000 ] && users=300  # and ~0.12 s at 5M, which the recall and latency rows each run
   "${run[@]}" -Xmx${BENCH_HEAP:-10g} dev.clcrec.api.bench.RetrievalServiceBenchmark service "$work/bundle-$n" \
     "$work/retrieval-state-$n" "$users" 500 2> "$work/retrieval-service-$n.log"
   # the HTTP half, on a copy of the state directory the service run above stored (with its 500 added items)
