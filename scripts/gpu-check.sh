@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Checks the engine on a CUDA GPU: builds libclcrec.so against the LibTorch of the local PyTorch
-# install (CUDA), runs the native parity tests with every model on the GPU, then times training
-# steps, one full epoch and the six-split evaluation at the MovieLens shape.
+# install (CUDA, with the NCCL backend), runs the native parity tests with every model on the GPU and
+# data-parallel training over NCCL (NcclTrainingTest), then times training steps, one full epoch and
+# the six-split evaluation at the MovieLens shape.
 #
 # Needs python3 with a CUDA build of torch, cmake, g++, a JDK 25 (JAVA_HOME), a built checkout
 # (target/classes, target/test-classes and target/lib: `mvn -B package -DskipTests`) and the JUnit
 # console launcher jar (junit-platform-console-standalone) in $CLCREC_JUNIT_CONSOLE.
 # Usage: scripts/gpu-check.sh [results-dir]    (logs are written there)
+# On a machine without a JDK: scripts/gpu-bundle.sh here, carry .gpu there and run bash .gpu/run.sh.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -26,18 +28,21 @@ if ! { cmake -S . -B build/cuda -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="
   echo "gpu-check: the CUDA build failed (log: $out/build.log)"
   exit 1
 fi
+grep -E 'clcrec: .*NCCL' "$out/build.log"
+cp build/cuda/CMakeFiles/CMakeConfigureLog.yaml build/cuda/CMakeFiles/CMakeError.log "$out/" 2>/dev/null
 lib="$root/build/cuda/libclcrec.so"
 classpath="target/classes:target/test-classes:$(printf '%s:' target/lib/*.jar)"
 
 echo "== parity tests on the GPU"
 # The launcher runs from the JVM class path (not --class-path) so that tests which start child
 # JVMs with java.class.path find the test classes.
-timeout 150 "$java" --enable-native-access=ALL-UNNAMED -Xmx4g -Dclcrec.library="$lib" -Dclcrec.test.device=cuda \
+timeout 240 "$java" --enable-native-access=ALL-UNNAMED -Xmx4g -Dclcrec.library="$lib" -Dclcrec.test.device=cuda \
   -Dclcrec.fixtures="$root/java/src/test/resources/fixtures" -cp "$junit:$classpath" \
   org.junit.platform.console.ConsoleLauncher execute \
   --select-package dev.clcrec.engine --select-class dev.clcrec.eval.NativeRankingFixtureTest \
+  --select-class dev.clcrec.train.NcclTrainingTest \
   --details=tree --disable-banner > "$out/tests.log" 2>&1
-grep -E '✘|tests (successful|failed|skipped)' "$out/tests.log" | head -n 60
+grep -E '✘|tests (successful|failed|skipped)|over NCCL|NCCL needs' "$out/tests.log" | head -n 60
 
 echo "== training step at the MovieLens shape (CUDA)"
 CLCREC_LIBRARY="$lib" timeout 90 scripts/bench-step.sh 40 10 0 CUDA 2>&1 | tee "$out/bench-step.log"

@@ -104,11 +104,18 @@ class DistributedTrainingTest {
     }
 
     private String runRanks(int world, Path out, boolean sparse, boolean ordered) throws Exception {
-        return runRanks(world, out, sparse, ordered, RankProbe.DIM_E);
+        return runRanks(tmp, world, out, sparse, ordered, RankProbe.DIM_E);
     }
 
-    /** Runs {@code world} RankProbe ranks for STEPS steps; rank 0 records to out. Returns rank 0's log. */
     private String runRanks(int world, Path out, boolean sparse, boolean ordered, int dimE) throws Exception {
+        return runRanks(tmp, world, out, sparse, ordered, dimE);
+    }
+
+    /**
+     * Runs {@code world} RankProbe ranks for STEPS steps, logging to {@code tmp}; rank 0 records to out.
+     * Checks that every replica holds rank 0's parameters bit for bit. Returns rank 0's log.
+     */
+    static String runRanks(Path tmp, int world, Path out, boolean sparse, boolean ordered, int dimE) throws Exception {
         int port = RankProcesses.freePort();
         try (RankProcesses ranks = new RankProcesses()) {
             List<Process> ps = new ArrayList<>();
@@ -131,7 +138,7 @@ class DistributedTrainingTest {
         return log0;
     }
 
-    private static void assertBitIdentical(List<Step> replay, List<Step> ranks) {
+    static void assertBitIdentical(List<Step> replay, List<Step> ranks) {
         assertEquals(STEPS, replay.size());
         assertEquals(STEPS, ranks.size());
         for (int s = 0; s < STEPS; s++) {
@@ -151,7 +158,7 @@ class DistributedTrainingTest {
         }
     }
 
-    private static boolean sameBits(Step a, Step b) {
+    static boolean sameBits(Step a, Step b) {
         for (int p = 0; p < a.parameters().size(); p++) {
             if (!java.util.Arrays.equals(a.parameters().get(p), b.parameters().get(p))) {
                 return false;
@@ -171,7 +178,7 @@ class DistributedTrainingTest {
      * float64) gives the metrics of the whole evaluation, up to the order of the float64 additions:
      * every user is ranked exactly once and no sum is lost or doubled.
      */
-    private static void assertShardedEvaluationIsExact(String log0) {
+    static void assertShardedEvaluationIsExact(String log0) {
         java.util.Map<String, String[]> sharded = new java.util.HashMap<>();
         java.util.Map<String, String[]> whole = new java.util.HashMap<>();
         for (String line : log0.lines().toList()) {
@@ -288,7 +295,7 @@ class DistributedTrainingTest {
      * far) and must stay under 1% of the tensor. (Elements whose gradient is exactly zero, such as id
      * rows outside the batches, are zero on every rank too and stay bit-identical.)
      */
-    private static void assertSameAfterAdam(float[] actual, float[] expected, int step, String what) {
+    static void assertSameAfterAdam(float[] actual, float[] expected, int step, String what) {
         assertEquals(expected.length, actual.length, what);
         double scale = 0;
         for (float x : expected) {

@@ -3,9 +3,12 @@ package dev.clcrec.train;
 import dev.clcrec.data.Dataset;
 import dev.clcrec.data.Datasets;
 import dev.clcrec.engine.ClcrecModel;
+import dev.clcrec.engine.Device;
 import dev.clcrec.engine.ModelConfig;
+import dev.clcrec.engine.NativeLibrary;
 import dev.clcrec.engine.ProcessGroup;
 import dev.clcrec.engine.StepLosses;
+import dev.clcrec.engine.TestDevice;
 import dev.clcrec.sampling.Batch;
 import dev.clcrec.sampling.BatchFiller;
 import dev.clcrec.sampling.BatchPipeline;
@@ -22,9 +25,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * One rank of a data-parallel test, run as its own JVM by the distributed tests (or in-process with
- * world size 1 as the single-process reference). Trains on the bundled data and, on rank 0, records
- * each step's losses and every parameter after it.
+ * One rank of a data-parallel test, run as its own JVM by the distributed tests (or in-process, with
+ * no group, as the single-process reference). Trains on the bundled data and, on rank 0, records
+ * each step's losses and every parameter after it. Models are on the CPU over Gloo, or on CUDA over
+ * NCCL with {@code -Dclcrec.test.device=cuda} (rank r on GPU r modulo the GPUs present).
  *
  * <p>Arguments: {@code MODE HOST PORT WORLD RANK TIMEOUT_MS OUT STEPS [sparse|dense] [eval|-]
  * [ordered|backend] [DIM_E]} ({@code ordered}: rank-order reduction; DIM_E default 64); MODE is
@@ -60,8 +64,8 @@ public final class RankProbe {
         boolean eval = args.length > 9 && args[9].equals("eval");
         boolean ordered = args.length > 10 && args[10].equals("ordered");
         int dimE = args.length > 11 ? Integer.parseInt(args[11]) : DIM_E;
-        try (ProcessGroup group = world == 1 ? null
-                : ProcessGroup.join(host, port, world, rank, ProcessGroup.Backend.GLOO, 0, timeout)) {
+        // Always a real group, a group of one too, so that world 1 goes through the backend's collectives.
+        try (ProcessGroup group = ProcessGroup.join(host, port, world, rank, backend(), deviceIndex(rank), timeout)) {
             System.out.println("joined " + rank);
             System.out.flush();
             if (mode.equals("join")) {
@@ -78,6 +82,16 @@ public final class RankProbe {
         }
     }
 
+    /** Gloo for CPU models, NCCL for CUDA ones ({@code -Dclcrec.test.device=cuda}, inherited by the ranks). */
+    private static ProcessGroup.Backend backend() {
+        return TestDevice.get() == Device.CUDA ? ProcessGroup.Backend.NCCL : ProcessGroup.Backend.GLOO;
+    }
+
+    /** One GPU per rank, as NCCL requires; ignored on the CPU. */
+    private static int deviceIndex(int rank) {
+        return TestDevice.get() == Device.CUDA ? rank % Math.max(1, NativeLibrary.cudaDeviceCount()) : 0;
+    }
+
     /** Trains {@code steps} steps (epoch after epoch); rank 0 writes the record to {@code out}. */
     static void run(DataParallel parallel, Path out, long steps) throws IOException, InterruptedException {
         run(parallel, out, steps, false, DIM_E);
@@ -88,7 +102,8 @@ public final class RankProbe {
             throws IOException, InterruptedException {
         try (Dataset data = Datasets.open(Path.of("test-data"))) {
             ModelConfig config = ModelConfig.defaults(data.numUser(), data.numItem(), data.numWarmItem())
-                    .withNumThreads(THREADS).withSeed(1).withDevice(dev.clcrec.engine.Device.CPU).withDimE(dimE)
+                    .withNumThreads(THREADS).withSeed(1).withDevice(TestDevice.get())
+                    .withDeviceIndex(deviceIndex(parallel.rank())).withDimE(dimE)
                     .withLrLambda(Double.parseDouble(System.getProperty("probe.lrLambda", "1.0")));
             ItemSets train = DatasetViews.sets(data.train());
             TrainingPairs pairs = TrainingPairs.of(train);
