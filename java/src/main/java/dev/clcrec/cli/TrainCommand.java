@@ -140,6 +140,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr-decay-patience", description = "Epochs without a better selection value before the step "
             + "size is lowered (default ${DEFAULT-VALUE}; --patience still ends training).", defaultValue = "3")
     int lrDecayPatience;
+    @Option(names = "--lr-decay-warmup", description = "No lowering while the best epoch is earlier than this: a run "
+            + "that has not improved past its first epoch has not started to learn (default ${DEFAULT-VALUE}; 0 = "
+            + "any epoch).", defaultValue = "1")
+    int lrDecayWarmup;
     @Option(names = "--baselines", description = {"Also evaluate the content-kNN, content-profile and random "
             + "baselines and train the id-only collaborative one (this model's flags without content: lr_lambda 0, "
             + "num_sample 0; warm items only), and warn where one beats the model on the test split."})
@@ -260,6 +264,7 @@ final class TrainCommand implements Callable<Integer> {
                 .nonNegativeFinite("--max-minutes", maxMinutes)
                 .intRange("--lr-decays", lrDecays, 0, FlagChecks.MAX_LR_DECAYS)
                 .intRange("--lr-decay-patience", lrDecayPatience, 1, Integer.MAX_VALUE)
+                .intRange("--lr-decay-warmup", lrDecayWarmup, 0, Integer.MAX_VALUE)
                 .fileNameIn("--save_file", saveFile, out, false)
                 .fileNameIn("--prefix", prefix, out, true);
         if (!(lrDecay > 0 && lrDecay < 1)) {
@@ -323,7 +328,7 @@ final class TrainCommand implements Callable<Integer> {
         Path best = weightSave != null ? weightSave : out.resolve(prefix + "best.ckpt");
         TrainOptions options = new TrainOptions(numEpoch, patience, selection(), best,
                 out.resolve(prefix + "last.ckpt"), maxMinutes * 60, new LearningRateDecay(lrDecay, lrDecayPatience,
-                effectiveLrDecays()));
+                effectiveLrDecays(), lrDecayWarmup));
         Distillation.Options distillation = !distill ? null : new Distillation.Options(new DistillTerms(
                 distillWeights[0], distillWeights[1], distillWeights[2], distillWeights[3], distillLr),
                 distillEpochs, 3, 1024, distillPopularity);
@@ -466,6 +471,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("lr_decays", effectiveLrDecays());
         s.put("lr_decay", lrDecay);
         s.put("lr_decay_patience", lrDecayPatience);
+        s.put("lr_decay_warmup", lrDecayWarmup);
         s.put("select_on", selection().toString());
         s.put("runs", runs);
         s.put("distill", distill);

@@ -142,7 +142,7 @@ public final class Trainer {
                 if (prune != null) {
                     return finish(history, rule, StopReason.PRUNED, prune);
                 }
-                if (bestEpoch != null && decays < decay.times()
+                if (bestEpoch != null && decays < decay.times() && decay.pastWarmup(rule.bestEpoch())
                         && rule.epochsWithoutImprovement() >= decay.patience() && !rule.shouldStop()) {
                     decays++;
                     lowerStepSize(bestEpoch, decay.stepSize(baseRate, decays), rule, epoch);

@@ -136,11 +136,15 @@ class TrainerTest {
 
     /**
      * Selection on Hit@80 of an 80-item catalog, which every ranking scores alike: each epoch after the
-     * first is a plateau while the weights still learn.
+     * first is a plateau while the weights still learn. The schedule may go back to any epoch (warm-up 0).
      */
     private static RunConfig plateau(int epochs, Path dir, Path resume) {
+        return plateau(epochs, dir, resume, new LearningRateDecay(0.1, 1, 2, 0));
+    }
+
+    private static RunConfig plateau(int epochs, Path dir, Path resume, LearningRateDecay decay) {
         RunConfig c = config(epochs, dir, resume, 100);
-        return new RunConfig(c.model(), c.sampling(), c.options().withDecay(new LearningRateDecay(0.1, 1, 2))
+        return new RunConfig(c.model(), c.sampling(), c.options().withDecay(decay)
                 .withSelection(dev.clcrec.eval.SelectionCriterion.parse("val:all:hit@80")), new int[] {80}, 50, resume);
     }
 
@@ -182,6 +186,35 @@ class TrainerTest {
             for (int e = 0; e < 4; e++) {
                 assertEquals(fullState.history().get(e).loss(), resumedState.history().get(e).loss(), 0.0,
                         "epoch " + e + " trained at the same step size");
+            }
+        }
+    }
+
+    /**
+     * With the default warm-up a plateau whose best is still the first epoch lowers nothing: the run
+     * trains on at its step size (where a decay would go back to epoch 0 at a tenth of it).
+     */
+    @Test
+    void noDecayWhileTheBestIsStillTheFirstEpoch(@TempDir Path dir) throws Exception {
+        try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false)) {
+            java.util.List<Long> lowered = new java.util.ArrayList<>();
+            TrainingListener events = new TrainingListener() {
+                @Override
+                public void onStepSizeLowered(long epoch, double stepSize, long restoredEpoch) {
+                    lowered.add(epoch);
+                }
+            };
+            LearningRateDecay decay = new LearningRateDecay(0.1, 1, 2);
+            assertEquals(LearningRateDecay.DEFAULT_WARMUP, decay.warmup());
+            TrainingRun.execute(d, d.content(), plateau(4, dir, null, decay), events).model().close();
+            assertEquals(java.util.List.of(), lowered, "the best epoch stayed 0: nothing to go back to yet");
+            TrainingState state = stateOf(dir.resolve("last.ckpt"), d);
+            assertEquals(0, state.bestEpoch());
+            assertEquals(0, state.lrDecays());
+            assertEquals(4 * state.history().getFirst().steps(), state.stepCount(), "four epochs trained on");
+            try (var m = dev.clcrec.engine.ClcrecModel.load(dir.resolve("last.ckpt"), d.content(), Device.CPU, 0, 1)) {
+                assertEquals(config(4, dir, null, 100).model().learningRate(), m.config().learningRate(), 0.0,
+                        "the step size is the configured one");
             }
         }
     }
