@@ -134,6 +134,16 @@ class TrainerTest {
         }
     }
 
+    /** Records each lowering of the step size as {@code epoch:stepSize:restoredEpoch}. */
+    private static TrainingListener recordingDecays(java.util.List<String> lowered) {
+        return new TrainingListener() {
+            @Override
+            public void onStepSizeLowered(long epoch, double stepSize, long restoredEpoch) {
+                lowered.add(epoch + ":" + (float) stepSize + ":" + restoredEpoch);
+            }
+        };
+    }
+
     /**
      * Selection on Hit@80 of an 80-item catalog, which every ranking scores alike: each epoch after the
      * first is a plateau while the weights still learn. The schedule may go back to any epoch (warm-up 0).
@@ -152,13 +162,8 @@ class TrainerTest {
     void aPlateauLowersTheStepSizeFromTheBestEpochAndResumesExactly(@TempDir Path dir) throws Exception {
         try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false)) {
             java.util.List<String> lowered = new java.util.ArrayList<>();
-            TrainingListener events = new TrainingListener() {
-                @Override
-                public void onStepSizeLowered(long epoch, double stepSize, long restoredEpoch) {
-                    lowered.add(epoch + ":" + (float) stepSize + ":" + restoredEpoch);
-                }
-            };
-            TrainingRun.execute(d, d.content(), plateau(4, dir.resolve("a"), null), events).model().close();
+            TrainingRun.execute(d, d.content(), plateau(4, dir.resolve("a"), null), recordingDecays(lowered))
+                    .model().close();
             assertEquals(java.util.List.of("1:" + (float) 1e-3 + ":0", "2:" + (float) 1e-4 + ":0"), lowered,
                     "two decays, each back to epoch 0");
             var full = dev.clcrec.engine.ClcrecModel.loadWithState(dir.resolve("a/last.ckpt"), d.content(),
@@ -197,16 +202,10 @@ class TrainerTest {
     @Test
     void noDecayWhileTheBestIsStillTheFirstEpoch(@TempDir Path dir) throws Exception {
         try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false)) {
-            java.util.List<Long> lowered = new java.util.ArrayList<>();
-            TrainingListener events = new TrainingListener() {
-                @Override
-                public void onStepSizeLowered(long epoch, double stepSize, long restoredEpoch) {
-                    lowered.add(epoch);
-                }
-            };
+            java.util.List<String> lowered = new java.util.ArrayList<>();
             LearningRateDecay decay = new LearningRateDecay(0.1, 1, 2);
             assertEquals(LearningRateDecay.DEFAULT_WARMUP, decay.warmup());
-            TrainingRun.execute(d, d.content(), plateau(4, dir, null, decay), events).model().close();
+            TrainingRun.execute(d, d.content(), plateau(4, dir, null, decay), recordingDecays(lowered)).model().close();
             assertEquals(java.util.List.of(), lowered, "the best epoch stayed 0: nothing to go back to yet");
             TrainingState state = stateOf(dir.resolve("last.ckpt"), d);
             assertEquals(0, state.bestEpoch());
