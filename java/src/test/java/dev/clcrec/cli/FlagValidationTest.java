@@ -18,7 +18,8 @@ class FlagValidationTest {
     @CsvSource({
             "--num_epoch, 0", "--num_neg, 0", "--lr_lambda, 2", "--lr_lambda, -0.1", "--reg_weight, -1",
             "--threads, -5", "--dim_E, 2147483647", "--dim_E, 0", "--hidden_dim, 0", "--hidden_dim, 2147483647",
-            "--lr-decay, 1", "--lr-decay, 0", "--lr-decays, -1", "--lr-decays, 11", "--lr-decay-patience, 0", "--lr-decay-warmup, -1",
+            "--lr-decay, 1", "--lr-decay, 0", "--lr-decays, -1", "--lr-decays, 11", "--lr-decay-patience, 0",
+            "--lr-decay-warmup, -1",
             "--batch_size, 1000000000", "--batch_size, 0",
             "--l_r, 0", "--l_r, NaN", "--temp_value, 0", "--num_sample, 1.5", "--topK, 0", "--step, 0",
             "--patience, 0", "--num_workers, -1", "--ks, 0", "--max-minutes, -1", "--save_file, ../../x.json",

@@ -138,7 +138,7 @@ class DistributedTrainingTest {
         return log0;
     }
 
-    static void assertBitIdentical(List<Step> replay, List<Step> ranks) {
+    private static void assertBitIdentical(List<Step> replay, List<Step> ranks) {
         assertEquals(STEPS, replay.size());
         assertEquals(STEPS, ranks.size());
         for (int s = 0; s < STEPS; s++) {
