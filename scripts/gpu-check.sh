@@ -22,14 +22,16 @@ prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')"
 [ -d /usr/local/cuda/bin ] && export PATH="/usr/local/cuda/bin:$PATH"
 
 echo "== build against $prefix"
-if ! { cmake -S . -B build/cuda -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
-       && cmake --build build/cuda --parallel "$(nproc)"; } > "$out/build.log" 2>&1; then
+built=true
+{ cmake -S . -B build/cuda -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
+    && cmake --build build/cuda --parallel "$(nproc)"; } > "$out/build.log" 2>&1 || built=false
+cp build/cuda/CMakeFiles/CMakeConfigureLog.yaml build/cuda/CMakeFiles/CMakeError.log "$out/" 2>/dev/null
+if ! $built; then
   tail -n 60 "$out/build.log"
   echo "gpu-check: the CUDA build failed (log: $out/build.log)"
   exit 1
 fi
 grep -E 'clcrec: .*NCCL' "$out/build.log"
-cp build/cuda/CMakeFiles/CMakeConfigureLog.yaml build/cuda/CMakeFiles/CMakeError.log "$out/" 2>/dev/null
 lib="$root/build/cuda/libclcrec.so"
 classpath="target/classes:target/test-classes:$(printf '%s:' target/lib/*.jar)"
 

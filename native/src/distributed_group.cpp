@@ -2,9 +2,15 @@
 
 #include <cstdlib>
 #include <sstream>
+#include <stdexcept>
 
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+// PyTorch's pip wheels ship ProcessGroupGloo.hpp without the Gloo headers it includes: built
+// against one, the shim leaves the Gloo backend out and answers CLCREC_ERR_UNSUPPORTED for it.
+#if __has_include(<gloo/algorithm.h>)
+#define CLCREC_WITH_GLOO 1
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #ifdef USE_C10D_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
@@ -66,7 +72,9 @@ bool is_loopback(const std::string& addr) {
 }  // namespace
 
 struct DistributedGroup::Backend {
+#ifdef CLCREC_WITH_GLOO
   c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
+#endif
 #ifdef USE_C10D_NCCL
   c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;
 #endif
@@ -75,7 +83,10 @@ struct DistributedGroup::Backend {
 #ifdef USE_C10D_NCCL
     if (nccl) return nccl->allreduce(tensors);
 #endif
-    return gloo->allreduce(tensors);
+#ifdef CLCREC_WITH_GLOO
+    if (gloo) return gloo->allreduce(tensors);
+#endif
+    throw std::logic_error("no process group backend was created");
   }
   c10::intrusive_ptr<c10d::Work> broadcast(std::vector<torch::Tensor>& tensors, int root) {
     c10d::BroadcastOptions options;
@@ -83,14 +94,20 @@ struct DistributedGroup::Backend {
 #ifdef USE_C10D_NCCL
     if (nccl) return nccl->broadcast(tensors, options);
 #endif
-    return gloo->broadcast(tensors, options);
+#ifdef CLCREC_WITH_GLOO
+    if (gloo) return gloo->broadcast(tensors, options);
+#endif
+    throw std::logic_error("no process group backend was created");
   }
   c10::intrusive_ptr<c10d::Work> all_gather(std::vector<std::vector<torch::Tensor>>& outputs,
                                             std::vector<torch::Tensor>& inputs) {
 #ifdef USE_C10D_NCCL
     if (nccl) return nccl->allgather(outputs, inputs);
 #endif
-    return gloo->allgather(outputs, inputs);
+#ifdef CLCREC_WITH_GLOO
+    if (gloo) return gloo->allgather(outputs, inputs);
+#endif
+    throw std::logic_error("no process group backend was created");
   }
 };
 
@@ -102,6 +119,13 @@ DistributedGroup::DistributedGroup(const GroupOptions& options) : options_(optio
          "CLCREC_BACKEND_GLOO, or build against a CUDA LibTorch");
 #endif
   }
+#ifndef CLCREC_WITH_GLOO
+  if (options_.backend == CLCREC_BACKEND_GLOO) {
+    fail(CLCREC_ERR_UNSUPPORTED,
+         "backend = GLOO, but this LibTorch ships without the Gloo headers (a PyTorch pip wheel); use "
+         "CLCREC_BACKEND_NCCL, or build against a LibTorch that includes Gloo");
+  }
+#endif
   rendezvous();
   backend_ = std::make_unique<Backend>();
   auto prefixed = c10::make_intrusive<c10d::PrefixStore>("clcrec/pg", store_);
@@ -117,6 +141,7 @@ DistributedGroup::DistributedGroup(const GroupOptions& options) : options_(optio
           prefixed, options_.rank, options_.world_size, nccl_options);
     }
 #endif
+#ifdef CLCREC_WITH_GLOO
     if (options_.backend == CLCREC_BACKEND_GLOO) {
       auto gloo_options = c10d::ProcessGroupGloo::Options::create(options_.timeout);
       const char* interface = std::getenv("GLOO_SOCKET_IFNAME");
@@ -131,6 +156,7 @@ DistributedGroup::DistributedGroup(const GroupOptions& options) : options_(optio
       backend_->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(
           prefixed, options_.rank, options_.world_size, gloo_options);
     }
+#endif
   } catch (const std::exception& e) {
     distributed_failure("rank " + std::to_string(options_.rank) + " could not connect to the other ranks " +
                         where() + ": " + describe(e));
