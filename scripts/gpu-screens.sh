@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Accuracy screens on a GPU machine: trains every setting for every seed at once on one device and
+# prints each run's selected validation and test metrics. Runs from the tree that
+# scripts/gpu-bundle.sh packs (a jlinked JDK and the jars in .gpu/, no Maven there); builds the shim
+# against the local CUDA PyTorch first.
+#
+# Usage (on the GPU machine, from the repository root, after bash .gpu/run.sh or alone):
+#   scripts/gpu-screens.sh RAW_TARBALL MINUTES 'SEEDS' NAME='FLAGS' [NAME='FLAGS' ...]
+#   RAW_TARBALL  a .tar.xz of one directory `raw/` that `clcrec prepare` reads (e.g. citeulike-t's
+#                users.dat, mult.dat, vocabulary.dat, tag-item.dat), packed here with
+#                tar -cJf .gpu/cul.tar.xz -C DIR raw   so that it travels in .gpu/
+#   MINUTES      --max-minutes of every run: runs sharing one GPU get unequal epochs in equal minutes,
+#                so compare settings at their selected epochs and say how many each ran
+#   SEEDS        e.g. '1 2 3'
+#   NAME='FLAGS' a setting: a name for its logs and its train flags ('' = the defaults)
+# Example (BENCHMARKS.md, "CiteULike-t on the GPU"):
+#   scripts/gpu-screens.sh .gpu/cul.tar.xz 4.3 '1 2 3' def='' neg64='--num_neg 64' temp03='--temp_value 0.3'
+# Logs, results.json and epochs.csv go to $OUT/runs (or build/gpu-screens/runs).
+# Environment: SCREEN_JAVA and SCREEN_LIBRARY skip the unpacked JDK and the build (e.g. to try the
+# script on a CPU machine with SCREEN_DEVICE=cpu).
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+if [[ $# -lt 4 ]]; then
+  sed -n '2,22p' "$0" >&2
+  exit 2
+fi
+raw_tarball=$1 minutes=$2 seeds=$3
+shift 3
+[[ -f "$raw_tarball" ]] || { echo "gpu-screens: RAW_TARBALL $raw_tarball not found" >&2; exit 2; }
+out="${OUT:-build/gpu-screens}"
+mkdir -p "$out/runs"
+t0=$(date +%s)
+
+java="${SCREEN_JAVA:-/tmp/gpu-jdk/jdk/bin/java}"
+if [[ ! -x "$java" ]]; then
+  mkdir -p /tmp/gpu-jdk && tar -xJf .gpu/jdk.tar.xz -C /tmp/gpu-jdk || exit 1
+fi
+[[ -d target/classes ]] || tar -xJf .gpu/bundle.tar.xz -C . || exit 1
+lib="${SCREEN_LIBRARY:-}"
+if [[ -z "$lib" ]]; then
+  [[ -d /usr/local/cuda/bin ]] && export PATH="/usr/local/cuda/bin:$PATH"
+  prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')"
+  if ! { cmake -S . -B build/cuda -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
+         && cmake --build build/cuda --parallel "$(nproc)"; } > "$out/build.log" 2>&1; then
+    tail -n 30 "$out/build.log"
+    echo "gpu-screens: the CUDA build failed (log: $out/build.log)" >&2
+    exit 1
+  fi
+  lib="$root/build/cuda/libclcrec.so"
+fi
+classpath="target/classes:target/lib/*"
+data_dir="$(mktemp -d)"
+tar -xJf "$raw_tarball" -C "$data_dir" || exit 1
+"$java" -cp "$classpath" dev.clcrec.cli.Main prepare "$data_dir/raw" -o "$data_dir/prepared" --name screens 2>&1 | tail -n 1
+echo "ready after $(( $(date +%s) - t0 )) s"
+
+run_dir="$(mktemp -d)"
+for setting in "$@"; do
+  name="${setting%%=*}"
+  flags="${setting#*=}"
+  for seed in $seeds; do
+    tag="$name-s$seed"
+    (
+      # shellcheck disable=SC2086  # the setting's flags are split on purpose
+      "$java" --enable-native-access=ALL-UNNAMED -Dclcrec.library="$lib" -Xmx6g -cp "$classpath" \
+        dev.clcrec.cli.Main train --data_path "$data_dir/prepared" --device "${SCREEN_DEVICE:-cuda}" \
+        --ks 10,20 --threads 1 --max-minutes "$minutes" --seed "$seed" --out "$run_dir/$tag" $flags \
+        > "$out/runs/$tag.log" 2>&1
+      echo "exit status $?" >> "$out/runs/$tag.log"
+      cp "$run_dir/$tag/results.json" "$out/runs/$tag.results.json" 2>/dev/null
+      cp "$run_dir/$tag/epochs.csv" "$out/runs/$tag.epochs.csv" 2>/dev/null
+    ) &
+  done
+done
+wait
+echo "all runs ended after $(( $(date +%s) - t0 )) s"
+for log in "$out"/runs/*.log; do
+  echo "== $(basename "$log" .log): $(grep -E 'best epoch|stopped|exit status' "$log" | tr '\n' ' ')"
+  grep -E '^CLCRec +(val|test) +(all|warm|cold)' "$log"
+done
+rm -rf "$run_dir" "$data_dir"
