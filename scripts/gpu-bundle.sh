@@ -3,7 +3,7 @@
 # and no registry: a jlinked JDK 25, the built classes, the runtime jars and the JUnit console
 # launcher, compressed to fit a 64 MiB transfer, plus .gpu/run.sh, which unpacks them and runs the
 # check into $OUT/gc. Writes .gpu/ (ignored through .git/info/exclude).
-# Usage: scripts/gpu-bundle.sh    then, on the GPU machine, from the repository root: bash .gpu/run.sh
+# Usage: scripts/gpu-bundle.sh    then, on the GPU machine, from the repository root: bash .gpu/run.sh [command]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -36,7 +36,8 @@ tar -cJf .gpu/jdk.tar.xz -C "$work" jdk
 tar -cJf .gpu/bundle.tar.xz -C "$work/stage" .
 cat > .gpu/run.sh <<'RUN'
 #!/usr/bin/env bash
-# Unpacks the JDK and the built jars (scripts/gpu-bundle.sh), then runs scripts/gpu-check.sh into $OUT/gc.
+# Unpacks the JDK and the built jars (scripts/gpu-bundle.sh), then runs scripts/gpu-check.sh into
+# $OUT/gc, or the command given instead (e.g. bash .gpu/run.sh scripts/gpu-screens.sh ...).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 t0=$(date +%s)
@@ -45,9 +46,13 @@ export JAVA_HOME=/tmp/gpu-jdk/jdk CLCREC_JUNIT_CONSOLE="$PWD/junit.jar"
 "$JAVA_HOME/bin/java" -version 2>&1 | head -n 1
 python3 -c 'import torch, torch.distributed as d; print("torch", torch.__version__, "cuda", torch.version.cuda, "nccl", d.is_nccl_available())'
 echo "unpacked in $(( $(date +%s) - t0 )) s"
-bash scripts/gpu-check.sh "${OUT:-build}/gc" 2>&1 | tee "${OUT:-build}/gpu-check.log"
+if [ $# -gt 0 ]; then
+  "$@"
+else
+  bash scripts/gpu-check.sh "${OUT:-build}/gc" 2>&1 | tee "${OUT:-build}/gpu-check.log"
+fi
 echo "total $(( $(date +%s) - t0 )) s"
 RUN
 chmod +x .gpu/run.sh
 du -sh .gpu/*
-echo "carry .gpu and run: bash .gpu/run.sh"
+echo "carry .gpu and run: bash .gpu/run.sh [command]"

@@ -18,20 +18,7 @@ java="${JAVA_HOME:?set JAVA_HOME to a JDK 25}/bin/java"
 junit="${CLCREC_JUNIT_CONSOLE:?set CLCREC_JUNIT_CONSOLE to the junit-platform-console-standalone jar}"
 
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
-prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')"
-[ -d /usr/local/cuda/bin ] && export PATH="/usr/local/cuda/bin:$PATH"
-
-echo "== build against $prefix"
-built=true
-{ cmake -S . -B build/cuda -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
-    && cmake --build build/cuda --parallel "$(nproc)"; } > "$out/build.log" 2>&1 || built=false
-cp build/cuda/CMakeFiles/CMakeConfigureLog.yaml build/cuda/CMakeFiles/CMakeError.log "$out/" 2>/dev/null
-if ! $built; then
-  tail -n 60 "$out/build.log"
-  echo "gpu-check: the CUDA build failed (log: $out/build.log)"
-  exit 1
-fi
-grep -E 'clcrec: .*NCCL' "$out/build.log"
+scripts/build-cuda.sh "$out/build.log" || exit 1
 lib="$root/build/cuda/libclcrec.so"
 classpath="target/classes:target/test-classes:$(printf '%s:' target/lib/*.jar)"
 

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Accuracy screens on a GPU machine: trains every setting for every seed at once on one device and
-# prints each run's selected validation and test metrics. Runs from the tree that
-# scripts/gpu-bundle.sh packs (a jlinked JDK and the jars in .gpu/, no Maven there); builds the shim
-# against the local CUDA PyTorch first.
+# prints each run's selected validation and test metrics. Needs JAVA_HOME (a JDK 25) and a built
+# tree (target/classes, target/lib); builds the shim against the local CUDA PyTorch first
+# (scripts/build-cuda.sh) unless CLCREC_LIBRARY names a library.
 #
-# Usage (on the GPU machine, from the repository root, after bash .gpu/run.sh or alone):
-#   scripts/gpu-screens.sh RAW_TARBALL MINUTES 'SEEDS' NAME='FLAGS' [NAME='FLAGS' ...]
+# Usage: scripts/gpu-screens.sh RAW_TARBALL MINUTES 'SEEDS' NAME='FLAGS' [NAME='FLAGS' ...]
 #   RAW_TARBALL  a .tar.xz of one directory `raw/` that `clcrec prepare` reads (e.g. citeulike-t's
 #                users.dat, mult.dat, vocabulary.dat, tag-item.dat), packed here with
 #                tar -cJf .gpu/cul.tar.xz -C DIR raw   so that it travels in .gpu/
@@ -13,40 +12,30 @@
 #                so compare settings at their selected epochs and say how many each ran
 #   SEEDS        e.g. '1 2 3'
 #   NAME='FLAGS' a setting: a name for its logs and its train flags ('' = the defaults)
-# Example (BENCHMARKS.md, "CiteULike-t on the GPU"):
-#   scripts/gpu-screens.sh .gpu/cul.tar.xz 4.3 '1 2 3' def='' neg64='--num_neg 64' temp03='--temp_value 0.3'
-# Logs, results.json and epochs.csv go to $OUT/runs (or build/gpu-screens/runs).
-# Environment: SCREEN_JAVA and SCREEN_LIBRARY skip the unpacked JDK and the build (e.g. to try the
-# script on a CPU machine with SCREEN_DEVICE=cpu).
+# On a GPU machine without a JDK (scripts/gpu-bundle.sh here, .gpu carried there), e.g. for
+# BENCHMARKS.md, "CiteULike-t on the GPU":
+#   bash .gpu/run.sh scripts/gpu-screens.sh .gpu/cul.tar.xz 4.3 '1 2 3' def='' neg64='--num_neg 64'
+# Logs, results.json and epochs.csv go to $OUT/runs (or build/gpu-screens/runs). SCREEN_DEVICE
+# (default cuda) tries the script on a CPU machine: SCREEN_DEVICE=cpu CLCREC_LIBRARY=build/native/libclcrec.so
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 if [[ $# -lt 4 ]]; then
-  sed -n '2,22p' "$0" >&2
+  sed -n '2,21p' "$0" >&2
   exit 2
 fi
 raw_tarball=$1 minutes=$2 seeds=$3
 shift 3
 [[ -f "$raw_tarball" ]] || { echo "gpu-screens: RAW_TARBALL $raw_tarball not found" >&2; exit 2; }
+java="${JAVA_HOME:?set JAVA_HOME to a JDK 25}/bin/java"
+[[ -d target/classes && -d target/lib ]] || { echo "gpu-screens: build first (mvn -B package -DskipTests)" >&2; exit 2; }
 out="${OUT:-build/gpu-screens}"
 mkdir -p "$out/runs"
 t0=$(date +%s)
 
-java="${SCREEN_JAVA:-/tmp/gpu-jdk/jdk/bin/java}"
-if [[ ! -x "$java" ]]; then
-  mkdir -p /tmp/gpu-jdk && tar -xJf .gpu/jdk.tar.xz -C /tmp/gpu-jdk || exit 1
-fi
-[[ -d target/classes ]] || tar -xJf .gpu/bundle.tar.xz -C . || exit 1
-lib="${SCREEN_LIBRARY:-}"
+lib="${CLCREC_LIBRARY:-}"
 if [[ -z "$lib" ]]; then
-  [[ -d /usr/local/cuda/bin ]] && export PATH="/usr/local/cuda/bin:$PATH"
-  prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')"
-  if ! { cmake -S . -B build/cuda -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
-         && cmake --build build/cuda --parallel "$(nproc)"; } > "$out/build.log" 2>&1; then
-    tail -n 30 "$out/build.log"
-    echo "gpu-screens: the CUDA build failed (log: $out/build.log)" >&2
-    exit 1
-  fi
+  scripts/build-cuda.sh "$out/build.log" || exit 1
   lib="$root/build/cuda/libclcrec.so"
 fi
 classpath="target/classes:target/lib/*"

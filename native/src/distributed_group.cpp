@@ -79,35 +79,31 @@ struct DistributedGroup::Backend {
   c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;
 #endif
 
-  c10::intrusive_ptr<c10d::Work> all_reduce(std::vector<torch::Tensor>& tensors) {
+  // Runs one collective on whichever process group the constructor created. The two classes share
+  // no base across the LibTorch versions we build on (ProcessGroup in 1.13, Backend in 2.x), so the
+  // collective is a generic lambda called on the concrete group.
+  template <typename Collective>
+  c10::intrusive_ptr<c10d::Work> run(Collective collective) {
 #ifdef USE_C10D_NCCL
-    if (nccl) return nccl->allreduce(tensors);
+    if (nccl) return collective(*nccl);
 #endif
 #ifdef CLCREC_WITH_GLOO
-    if (gloo) return gloo->allreduce(tensors);
+    if (gloo) return collective(*gloo);
 #endif
     throw std::logic_error("no process group backend was created");
+  }
+
+  c10::intrusive_ptr<c10d::Work> all_reduce(std::vector<torch::Tensor>& tensors) {
+    return run([&](auto& group) { return group.allreduce(tensors); });
   }
   c10::intrusive_ptr<c10d::Work> broadcast(std::vector<torch::Tensor>& tensors, int root) {
     c10d::BroadcastOptions options;
     options.rootRank = root;
-#ifdef USE_C10D_NCCL
-    if (nccl) return nccl->broadcast(tensors, options);
-#endif
-#ifdef CLCREC_WITH_GLOO
-    if (gloo) return gloo->broadcast(tensors, options);
-#endif
-    throw std::logic_error("no process group backend was created");
+    return run([&](auto& group) { return group.broadcast(tensors, options); });
   }
   c10::intrusive_ptr<c10d::Work> all_gather(std::vector<std::vector<torch::Tensor>>& outputs,
                                             std::vector<torch::Tensor>& inputs) {
-#ifdef USE_C10D_NCCL
-    if (nccl) return nccl->allgather(outputs, inputs);
-#endif
-#ifdef CLCREC_WITH_GLOO
-    if (gloo) return gloo->allgather(outputs, inputs);
-#endif
-    throw std::logic_error("no process group backend was created");
+    return run([&](auto& group) { return group.allgather(outputs, inputs); });
   }
 };
 
