@@ -64,8 +64,24 @@ for setting in "$@"; do
 done
 wait
 echo "all runs ended after $(( $(date +%s) - t0 )) s"
-for log in "$out"/runs/*.log; do
-  echo "== $(basename "$log" .log): $(grep -E 'best epoch|stopped|exit status' "$log" | tr '\n' ' ')"
-  grep -E '^CLCRec +(val|test) +(all|warm|cold)' "$log"
-done
+# One line a run (a device's output comes back short): the selected epoch of the epochs run, why it
+# stopped, then the metrics at the selected epoch.
+python3 - "$out/runs" <<'SUMMARY'
+import glob, json, os, sys
+def at(best, split, setting, k, metric):
+    for e in best["eval"]["entries"]:
+        if e["split"] == split and e["setting"] == setting:
+            return e["atK"][str(k)][metric]
+    return float("nan")
+print("run best/epochs stop | val: all R@10 cold R@20 warm R@20 | test: all R@10 cold R@20 cold N@10 warm R@20")
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.results.json"))):
+    r = json.load(open(path))
+    b = r["best"]
+    cells = [at(b, "VAL", "ALL", 10, "recall"), at(b, "VAL", "COLD", 20, "recall"), at(b, "VAL", "WARM", 20, "recall"),
+             at(b, "TEST", "ALL", 10, "recall"), at(b, "TEST", "COLD", 20, "recall"), at(b, "TEST", "COLD", 10, "ndcg"),
+             at(b, "TEST", "WARM", 20, "recall")]
+    print(f'{os.path.basename(path)[:-len(".results.json")]} {b["epoch"]}/{len(r["history"])} {r["stop_reason"]} | '
+          + " ".join(f"{c:.4f}" for c in cells[:3]) + " | " + " ".join(f"{c:.4f}" for c in cells[3:]))
+SUMMARY
+grep -L 'exit status 0' "$out"/runs/*.log | sed 's/^/failed or unfinished: /'
 rm -rf "$run_dir" "$data_dir"
