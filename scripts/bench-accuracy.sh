@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Cold-start accuracy benchmark (issue 20), for BENCHMARKS.md: on the bundled data (test-data/) and
 # on the real MovieLens data of Debian's r-cran-dslabs, train with
-#   defaults   no model flags (our defaults, README "Default settings"; on content of 1,000 or more
-#              columns, CiteULike-t's, they include --dim_E 128 --num_neg 32)
+#   defaults   no model flags (our defaults, README "Default settings": on content under 1,000 columns,
+#              the bundled data's and MovieLens', --temp_value 2 --l_r 0.001 --reg_weight 0.01
+#              --hidden_dim 512 and a fixed step size; on 1,000 or more, CiteULike-t's, --dim_E 128 --num_neg 32)
 #   paper      the authors' MovieLens flags (--l_r 0.001 --reg_weight 0.1 --num_neg 128
 #              --lr_lambda 0.5 --temp_value 2 --num_sample 0.5 --dim_E 64): today's results before the defaults
 #   reference  --reference-defaults (the reference's argparse defaults: --lr_lambda 1 ...)

@@ -13,7 +13,10 @@ import dev.clcrec.train.LearningRateDecay;
 import dev.clcrec.train.RunConfig;
 import dev.clcrec.train.TrainOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,11 +38,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data_path", description = "Dataset directory, or a name under ./Data/ (reference layout or ours).",
             defaultValue = "movielens")
     String dataPath;
-    @Option(names = "--l_r", description = "Learning rate (default ${DEFAULT-VALUE}; reference 0.001).",
+    @Option(names = "--l_r", description = "Learning rate (default ${DEFAULT-VALUE}, " + TrainDefaults.THIN_L_R
+            + " on content under " + TrainDefaults.RICH_CONTENT_COLUMNS + " columns; reference 0.001).",
             defaultValue = TrainDefaults.L_R)
     double learningRate;
-    @Option(names = "--reg_weight", description = "Weight of the embedding-norm regulariser (default ${DEFAULT-VALUE}; "
-            + "reference 0.1).", defaultValue = TrainDefaults.REG_WEIGHT)
+    @Option(names = "--reg_weight", description = "Weight of the embedding-norm regulariser (default ${DEFAULT-VALUE}, "
+            + TrainDefaults.THIN_REG_WEIGHT + " on content under " + TrainDefaults.RICH_CONTENT_COLUMNS
+            + " columns; reference 0.1).", defaultValue = TrainDefaults.REG_WEIGHT)
     double regWeight;
     @Option(names = "--num_workers", description = "Sampler threads running ahead of training (default ${DEFAULT-VALUE}).",
             defaultValue = "1")
@@ -61,7 +66,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr_lambda", description = "Weight of the R-E loss; 1-lr_lambda weighs U-I (default ${DEFAULT-VALUE}; "
             + "reference 1, which gives U-I weight 0).", defaultValue = TrainDefaults.LR_LAMBDA)
     double lrLambda;
-    @Option(names = "--temp_value", description = "Softmax temperature (default ${DEFAULT-VALUE}; reference 1).",
+    @Option(names = "--temp_value", description = "Softmax temperature (default ${DEFAULT-VALUE}, "
+            + TrainDefaults.THIN_TEMP_VALUE + " on content under " + TrainDefaults.RICH_CONTENT_COLUMNS
+            + " columns; reference 1).",
             defaultValue = TrainDefaults.TEMP_VALUE)
     double tempValue;
     @Option(names = "--num_sample", description = "Fraction of rows whose U-I candidate is the encoder output "
@@ -78,7 +85,9 @@ final class TrainCommand implements Callable<Integer> {
             defaultValue = TrainDefaults.DIM_E)
     int dimE;
     @Option(names = "--hidden_dim", description = "Width of the content encoder's hidden layer "
-            + "(default ${DEFAULT-VALUE}, the reference's fixed width).", defaultValue = "256")
+            + "(default ${DEFAULT-VALUE}, the reference's fixed width; " + TrainDefaults.THIN_HIDDEN_DIM
+            + " on content under " + TrainDefaults.RICH_CONTENT_COLUMNS + " columns unless --l_r is given).",
+            defaultValue = "256")
     int hiddenDim;
     @Option(names = "--topK",
             description = "K of the reported metrics and, without --select-on, of model selection (default ${DEFAULT-VALUE}).",
@@ -111,7 +120,9 @@ final class TrainCommand implements Callable<Integer> {
     boolean referenceDefaults;
     @Option(names = "--threads", description = "LibTorch threads; 0 = all cores (default ${DEFAULT-VALUE}).", defaultValue = "0")
     int threads;
-    @Option(names = "--patience", description = "Epochs without a better --select-on value before stopping (reference: 7).",
+    @Option(names = "--patience", description = "Epochs without a better --select-on value before stopping (default "
+            + "${DEFAULT-VALUE}, " + TrainDefaults.THIN_PATIENCE + " on content under " + TrainDefaults.RICH_CONTENT_COLUMNS
+            + " columns unless --l_r is given; reference: 7).",
             defaultValue = "7")
     int patience;
     @Option(names = "--ks", split = ",", description = "Extra cutoffs to evaluate, e.g. 10,20 (topK is always included).",
@@ -132,7 +143,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr-decays", description = "How often the step size is lowered when the selection value stops "
             + "improving: training goes back to its best epoch and on at --l_r times --lr-decay (default "
             + "${DEFAULT-VALUE}, but 0 when --l_r is given: a step size chosen is kept, as the authors' commands "
-            + "expect; 0 = never; reference 0).", defaultValue = TrainDefaults.LR_DECAYS)
+            + "expect, and 0 on content under " + TrainDefaults.RICH_CONTENT_COLUMNS + " columns; 0 = never; "
+            + "reference 0).", defaultValue = TrainDefaults.LR_DECAYS)
     int lrDecays;
     @Option(names = "--lr-decay", description = "Factor of each lowering of the step size, between 0 and 1 (default "
             + "${DEFAULT-VALUE}).", defaultValue = "0.1")
@@ -363,28 +375,73 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Rich content (TrainDefaults.RICH_CONTENT_COLUMNS columns or more) takes a wider embedding and
-     * fewer negatives unless the command line gives them or asks for the reference's defaults.
-     * Returns the line to print when it chose anything (the same command trains differently on
-     * different data, so it says so), else null.
+     * The defaults that depend on the content (TrainDefaults): rich content (RICH_CONTENT_COLUMNS
+     * columns or more) takes a wider embedding and fewer negatives, thin content the paper's
+     * temperature and step size, a lighter regulariser and a wider encoder; a flag the command line
+     * gives keeps its value, and --reference-defaults keeps the reference's. Returns the line to print
+     * when it chose anything (the same command trains differently on different data, so it says so),
+     * else null.
      */
     String applyContentDefaults(ContentFeatures content) {
         long columns = content.modalities().stream().mapToLong(dev.clcrec.engine.FeatureMatrix::cols).sum();
-        if (referenceDefaults || columns < TrainDefaults.RICH_CONTENT_COLUMNS) {
+        if (referenceDefaults) {
             return null;
         }
-        java.util.List<String> chosen = new java.util.ArrayList<>();
-        if (!given("--dim_E")) {
-            dimE = TrainDefaults.RICH_DIM_E;
-            chosen.add("--dim_E " + dimE);
+        boolean rich = columns >= TrainDefaults.RICH_CONTENT_COLUMNS;
+        if (rich) {
+            choose("--dim_E", Integer.toString(TrainDefaults.RICH_DIM_E));
+            choose("--num_neg", Integer.toString(TrainDefaults.RICH_NUM_NEG));
+        } else {
+            choose("--temp_value", TrainDefaults.THIN_TEMP_VALUE);
+            choose("--l_r", TrainDefaults.THIN_L_R);
+            choose("--reg_weight", TrainDefaults.THIN_REG_WEIGHT);
+            // A command that chose --l_r, as the authors' commands do, trains as the reference
+            // would: a fixed step size (effectiveLrDecays), the reference's encoder width and its
+            // stopping rule.
+            if (!given("--l_r")) {
+                choose("--hidden_dim", TrainDefaults.THIN_HIDDEN_DIM);
+                choose("--lr-decays", TrainDefaults.THIN_LR_DECAYS);
+                choose("--patience", TrainDefaults.THIN_PATIENCE);
+            }
         }
-        if (!given("--num_neg")) {
-            numNeg = TrainDefaults.RICH_NUM_NEG;
-            chosen.add("--num_neg " + numNeg);
+        if (chosenForContent.isEmpty()) {
+            return null;
         }
-        return chosen.isEmpty() ? null : String.format(java.util.Locale.ROOT, "content is %,d columns wide (rich: %,d"
-                + " or more): %s by default; pass the flags to choose", columns, TrainDefaults.RICH_CONTENT_COLUMNS,
-                String.join(" ", chosen));
+        String regime = String.format(java.util.Locale.ROOT, rich ? "rich: %,d or more" : "thin: under %,d",
+                TrainDefaults.RICH_CONTENT_COLUMNS);
+        List<String> flags = new ArrayList<>();
+        chosenForContent.forEach((flag, value) -> flags.add(flag + " " + value));
+        return String.format(java.util.Locale.ROOT, "content is %,d columns wide (%s): %s by default; pass the flags "
+                + "to choose", columns, regime, String.join(" ", flags));
+    }
+
+    /**
+     * The flags applyContentDefaults set, in order, with their values: what a command line must give
+     * to train the same way on other data (tune writes them into best.args).
+     */
+    Map<String, String> chosenForContent() {
+        return Collections.unmodifiableMap(chosenForContent);
+    }
+
+    private final Map<String, String> chosenForContent = new LinkedHashMap<>();
+
+    /** Sets a content-dependent default unless the command line gave the flag. */
+    private void choose(String flag, String value) {
+        if (given(flag) || chosenForContent.containsKey(flag)) {
+            return;
+        }
+        switch (flag) {
+            case "--dim_E" -> dimE = Integer.parseInt(value);
+            case "--num_neg" -> numNeg = Integer.parseInt(value);
+            case "--temp_value" -> tempValue = Double.parseDouble(value);
+            case "--l_r" -> learningRate = Double.parseDouble(value);
+            case "--reg_weight" -> regWeight = Double.parseDouble(value);
+            case "--hidden_dim" -> hiddenDim = Integer.parseInt(value);
+            case "--lr-decays" -> lrDecays = Integer.parseInt(value);
+            case "--patience" -> patience = Integer.parseInt(value);
+            default -> throw new IllegalStateException("no field for " + flag);
+        }
+        chosenForContent.put(flag, value);
     }
 
     /**

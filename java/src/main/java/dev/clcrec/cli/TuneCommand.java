@@ -141,7 +141,7 @@ final class TuneCommand implements Callable<Integer> {
             }
             Trial best = o.best().get();
             Path args = out.resolve("best.args");
-            writeArgFile(args, best, selection, settings.threadsPerTrial());
+            writeArgFile(args, best, selection, settings.threadsPerTrial(), train.chosenForContent());
             pw.printf(Locale.ROOT, "best: trial %d, %s %.5f at epoch %d, %s%n", best.index(), selection, best.value(),
                     best.bestEpoch(), best.params());
             pw.print(ResultsTable.of("the best trial's model (the only test metrics this search shows):",
@@ -149,7 +149,7 @@ final class TuneCommand implements Callable<Integer> {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("selection", selection.toString());
             root.put("best_trial", best);
-            root.put("train_args", argFileLines(best, selection, settings.threadsPerTrial()));
+            root.put("train_args", argFileLines(best, selection, settings.threadsPerTrial(), train.chosenForContent()));
             root.put("evaluation", o.bestEvaluation().orElseThrow());
             ResultsFiles.writeJson(out.resolve("best.json"), root);
             pw.printf("wrote %s, %s%s; retrain with: clcrec train @%s --out DIR%n", args, out.resolve("best.json"),
@@ -182,20 +182,31 @@ final class TuneCommand implements Callable<Integer> {
         return t;
     }
 
-    /** The train flags, then the search's own, then the trial's values: what {@code train @file} reads. */
-    List<String> argFileLines(Trial best, SelectionCriterion selection, int trialThreads) {
+    /**
+     * The train flags, then the search's own, then the defaults the content chose that the search did
+     * not vary (the trial's values below may include --l_r, which would change what train chooses),
+     * then the trial's values: what {@code train @file} reads.
+     */
+    List<String> argFileLines(Trial best, SelectionCriterion selection, int trialThreads,
+                              Map<String, String> contentDefaults) {
         List<String> lines = new ArrayList<>(trainArgs);
         lines.add("--select-on=" + selection);
         lines.add("--threads=" + trialThreads);
+        contentDefaults.forEach((flag, value) -> {
+            if (!best.params().containsKey(flag.substring(2))) {
+                lines.add(flag + "=" + value);
+            }
+        });
         best.params().forEach((name, v) -> lines.add("--" + name + "=" + TunedParameter.of(name).format(v)));
         return lines;
     }
 
-    private void writeArgFile(Path file, Trial best, SelectionCriterion selection, int trialThreads) {
+    private void writeArgFile(Path file, Trial best, SelectionCriterion selection, int trialThreads,
+                              Map<String, String> contentDefaults) {
         StringBuilder sb = new StringBuilder();
         sb.append("# clcrec tune: trial ").append(best.index()).append(", ").append(selection).append(' ')
                 .append(best.value()).append(" at epoch ").append(best.bestEpoch()).append('\n');
-        for (String a : argFileLines(best, selection, trialThreads)) {
+        for (String a : argFileLines(best, selection, trialThreads, contentDefaults)) {
             sb.append(quote(a)).append('\n');
         }
         ArgFiles.writeAtomically(file, sb.toString());

@@ -57,21 +57,54 @@ class TrainDefaultsTest {
             assertEquals(TrainDefaults.RICH_DIM_E, c.config().model().dimE());
             assertEquals(TrainDefaults.RICH_NUM_NEG, c.config().sampling().numNeg());
             assertTrue(c.line().contains("1,000 columns") && c.line().contains("--dim_E 128")
-                    && c.line().contains("--num_neg 32"), c.line());
+                    && c.line().contains("--num_neg " + TrainDefaults.RICH_NUM_NEG), c.line());
             assertEquals(Double.parseDouble(TrainDefaults.L_R), c.config().model().learningRate(), "the rest unchanged");
         }
     }
 
     @Test
-    void thinContentKeepsThePlainDefaults() {
+    void thinContentTakesThePapersTemperatureAndStepSizeALighterRegulariserAndAWiderEncoder() {
         try (Arena arena = Arena.ofConfined()) {
-            Chosen c = onContent(content(arena, 19, 12, 64), "--data_path", "test-data");
-            assertNull(c.line());
-            assertEquals(Integer.parseInt(TrainDefaults.DIM_E), c.config().model().dimE());
-            assertEquals(Integer.parseInt(TrainDefaults.NUM_NEG), c.config().sampling().numNeg());
-            Chosen justBelow = onContent(content(arena, 999), "--data_path", "test-data");
-            assertNull(justBelow.line());
-            assertEquals(Integer.parseInt(TrainDefaults.DIM_E), justBelow.config().model().dimE());
+            for (Chosen c : List.of(onContent(content(arena, 19, 12, 64), "--data_path", "test-data"),
+                    onContent(content(arena, 999), "--data_path", "test-data"))) {
+                assertEquals(Double.parseDouble(TrainDefaults.THIN_TEMP_VALUE), c.config().model().tempValue());
+                assertEquals(Double.parseDouble(TrainDefaults.THIN_L_R), c.config().model().learningRate());
+                assertEquals(Double.parseDouble(TrainDefaults.THIN_REG_WEIGHT), c.config().model().regWeight());
+                assertEquals(Integer.parseInt(TrainDefaults.THIN_HIDDEN_DIM), c.config().model().hiddenDim());
+                assertEquals(0, c.config().options().decay().times(), "a fixed step size");
+                assertEquals(Integer.parseInt(TrainDefaults.THIN_PATIENCE), c.config().options().patience());
+                assertEquals(Integer.parseInt(TrainDefaults.DIM_E), c.config().model().dimE(), "the rest unchanged");
+                assertEquals(Integer.parseInt(TrainDefaults.NUM_NEG), c.config().sampling().numNeg());
+                assertTrue(c.line().contains("(thin: under 1,000)") && c.line().contains("--temp_value 2 ")
+                        && c.line().contains("--l_r 0.001 ") && c.line().contains("--reg_weight 0.01 ")
+                        && c.line().contains("--hidden_dim 512 ") && c.line().contains("--lr-decays 0 ")
+                        && c.line().contains("--patience 15 "), c.line());
+            }
+        }
+    }
+
+    @Test
+    void onThinContentAFlagGivenWinsAndAStepSizeGivenKeepsTheReferencesEncoder() {
+        try (Arena arena = Arena.ofConfined()) {
+            Chosen temp = onContent(content(arena, 95), "--data_path", "test-data", "--temp_value", "0.5");
+            assertEquals(0.5, temp.config().model().tempValue());
+            assertEquals(Double.parseDouble(TrainDefaults.THIN_L_R), temp.config().model().learningRate());
+            assertFalse(temp.line().contains("--temp_value"), temp.line());
+            // The authors' commands give --l_r and every other model flag: they train as before.
+            Chosen authors = onContent(content(arena, 95), "--data_path", "test-data", "--l_r", "0.001",
+                    "--reg_weight", "0.1", "--num_neg", "128", "--lr_lambda", "0.5", "--temp_value", "2",
+                    "--num_sample", "0.5", "--dim_E", "64");
+            assertNull(authors.line(), "nothing was chosen for the authors' command");
+            assertEquals(256, authors.config().model().hiddenDim());
+            assertEquals(0.1, authors.config().model().regWeight());
+            assertEquals(0, authors.config().options().decay().times());
+            assertEquals(7, authors.config().options().patience(), "the reference's stopping rule");
+            Chosen decays = onContent(content(arena, 95), "--data_path", "test-data", "--lr-decays", "1");
+            assertEquals(1, decays.config().options().decay().times());
+            Chosen reference = onContent(content(arena, 95), "--data_path", "test-data", "--reference-defaults");
+            assertNull(reference.line());
+            assertEquals(1.0, reference.config().model().tempValue());
+            assertEquals(256, reference.config().model().hiddenDim());
         }
     }
 

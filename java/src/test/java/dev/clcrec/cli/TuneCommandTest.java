@@ -86,7 +86,10 @@ class TuneCommandTest {
         assertTrue(csv.getFirst().startsWith("rank,trial,status,val:cold:recall@5"), csv.getFirst());
         assertTrue(csv.get(1).startsWith("1," + best.path("index").asInt() + ",completed"), csv.get(1));
 
-        // clcrec train @best.args reproduces the best trial's validation value exactly
+        // clcrec train @best.args reproduces the best trial's validation value exactly: it pins the
+        // defaults the thin content chose, since a searched --l_r given to train would change them
+        String argFile = Files.readString(out.resolve("best.args"));
+        assertTrue(argFile.contains("--hidden_dim=" + TrainDefaults.THIN_HIDDEN_DIM), argFile);
         Path again = tmp.resolve("retrain");
         Result t = run(List.of("train", "@" + out.resolve("best.args"), "--out", again.toString()));
         assertEquals(0, t.code(), t.out() + t.err());
