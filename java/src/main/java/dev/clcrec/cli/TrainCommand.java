@@ -359,18 +359,25 @@ final class TrainCommand implements Callable<Integer> {
             if (given(f.name())) {
                 continue;
             }
-            switch (f.name()) {
-                case "--l_r" -> learningRate = Double.parseDouble(f.reference());
-                case "--reg_weight" -> regWeight = Double.parseDouble(f.reference());
-                case "--num_neg" -> numNeg = Integer.parseInt(f.reference());
-                case "--lr_lambda" -> lrLambda = Double.parseDouble(f.reference());
-                case "--temp_value" -> tempValue = Double.parseDouble(f.reference());
-                case "--num_sample" -> numSample = Double.parseDouble(f.reference());
-                case "--dim_E" -> dimE = Integer.parseInt(f.reference());
-                case "--hybrid" -> hybrid = HybridUnit.parse(f.reference());
-                case "--lr-decays" -> lrDecays = Integer.parseInt(f.reference());
-                default -> throw new IllegalStateException("no field for " + f.name());
-            }
+            assign(f.name(), f.reference());
+        }
+    }
+
+    /** Sets the field of a model flag to a default given as the command line would give it. */
+    private void assign(String flag, String value) {
+        switch (flag) {
+            case "--l_r" -> learningRate = Double.parseDouble(value);
+            case "--reg_weight" -> regWeight = Double.parseDouble(value);
+            case "--num_neg" -> numNeg = Integer.parseInt(value);
+            case "--lr_lambda" -> lrLambda = Double.parseDouble(value);
+            case "--temp_value" -> tempValue = Double.parseDouble(value);
+            case "--num_sample" -> numSample = Double.parseDouble(value);
+            case "--dim_E" -> dimE = Integer.parseInt(value);
+            case "--hidden_dim" -> hiddenDim = Integer.parseInt(value);
+            case "--hybrid" -> hybrid = HybridUnit.parse(value);
+            case "--lr-decays" -> lrDecays = Integer.parseInt(value);
+            case "--patience" -> patience = Integer.parseInt(value);
+            default -> throw new IllegalStateException("no field for " + flag);
         }
     }
 
@@ -430,17 +437,7 @@ final class TrainCommand implements Callable<Integer> {
         if (given(flag) || chosenForContent.containsKey(flag)) {
             return;
         }
-        switch (flag) {
-            case "--dim_E" -> dimE = Integer.parseInt(value);
-            case "--num_neg" -> numNeg = Integer.parseInt(value);
-            case "--temp_value" -> tempValue = Double.parseDouble(value);
-            case "--l_r" -> learningRate = Double.parseDouble(value);
-            case "--reg_weight" -> regWeight = Double.parseDouble(value);
-            case "--hidden_dim" -> hiddenDim = Integer.parseInt(value);
-            case "--lr-decays" -> lrDecays = Integer.parseInt(value);
-            case "--patience" -> patience = Integer.parseInt(value);
-            default -> throw new IllegalStateException("no field for " + flag);
-        }
+        assign(flag, value);
         chosenForContent.put(flag, value);
     }
 
