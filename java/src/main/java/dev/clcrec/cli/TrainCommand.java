@@ -71,6 +71,10 @@ final class TrainCommand implements Callable<Integer> {
             + " columns; reference 1).",
             defaultValue = TrainDefaults.TEMP_VALUE)
     double tempValue;
+    @Option(names = "--re-temp-value", paramLabel = "T", description = "Temperature of the R-E term alone (item id "
+            + "embeddings against their content's encoding); 0, the default, means --temp_value for both terms, as the "
+            + "reference.", defaultValue = "0")
+    double reTempValue;
     @Option(names = "--num_sample", description = "Fraction of rows whose U-I candidate is the encoder output "
             + "(default ${DEFAULT-VALUE}; reference 0.5).", defaultValue = TrainDefaults.NUM_SAMPLE)
     double numSample;
@@ -263,6 +267,7 @@ final class TrainCommand implements Callable<Integer> {
                 .intRange("--num_neg", numNeg, 1, FlagChecks.MAX_NUM_NEG)
                 .unitInterval("--lr_lambda", lrLambda)
                 .positiveFinite("--temp_value", tempValue)
+                .nonNegativeFinite("--re-temp-value", reTempValue)
                 .unitInterval("--num_sample", numSample)
                 .intRange("--batch_size", batchSize, 1, FlagChecks.MAX_BATCH_SIZE)
                 .intRange("--dim_E", dimE, 1, FlagChecks.MAX_DIM_E)
@@ -333,7 +338,7 @@ final class TrainCommand implements Callable<Integer> {
         checkRuns();
         Device dev = parseDevice();
         ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withHiddenDim(hiddenDim)
-                .withTempValue(tempValue).withLrLambda(lrLambda).withRegWeight(regWeight).withLearningRate(learningRate).withDevice(dev).withNumThreads(threads)
+                .withTempValue(tempValue).withReTempValue(reTempValue).withLrLambda(lrLambda).withRegWeight(regWeight).withLearningRate(learningRate).withDevice(dev).withNumThreads(threads)
                 .withTrainWordEmbedding(!frozenWords).withSeed(seed);
         SamplingConfig sampling = new SamplingConfig(batchSize, numNeg, numSample, seed, numWorkers, referenceNegatives,
                 hybrid == HybridUnit.GROUPS);
@@ -371,6 +376,7 @@ final class TrainCommand implements Callable<Integer> {
             case "--num_neg" -> numNeg = Integer.parseInt(value);
             case "--lr_lambda" -> lrLambda = Double.parseDouble(value);
             case "--temp_value" -> tempValue = Double.parseDouble(value);
+            case "--re-temp-value" -> reTempValue = Double.parseDouble(value);
             case "--num_sample" -> numSample = Double.parseDouble(value);
             case "--dim_E" -> dimE = Integer.parseInt(value);
             case "--hidden_dim" -> hiddenDim = Integer.parseInt(value);
@@ -506,6 +512,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("hybrid", hybrid.flagValue());
         s.put("lr_lambda", lrLambda);
         s.put("temp_value", tempValue);
+        s.put("re_temp_value", reTempValue);
         s.put("has_v", hasV);
         s.put("has_a", hasA);
         s.put("has_t", hasT);
