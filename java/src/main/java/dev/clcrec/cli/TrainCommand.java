@@ -160,6 +160,11 @@ final class TrainCommand implements Callable<Integer> {
             + "that has not improved past its first epoch has not started to learn (default ${DEFAULT-VALUE}; 0 = "
             + "any epoch).", defaultValue = "1")
     int lrDecayWarmup;
+    @Option(names = "--average-weights", paramLabel = "DECAY", description = "Evaluate, select and save an "
+            + "exponential moving average of the weights over epochs (after each epoch: average = DECAY x average + "
+            + "(1 - DECAY) x weights), kept beside the last checkpoint for a resume; 0, the default, uses each "
+            + "epoch's own weights as the reference.", defaultValue = "0")
+    double averageWeights;
     @Option(names = "--baselines", description = {"Also evaluate the content-kNN, content-profile and random "
             + "baselines and train the id-only collaborative one (this model's flags without content: lr_lambda 0, "
             + "num_sample 0; warm items only), and warn where one beats the model on the test split."})
@@ -267,6 +272,7 @@ final class TrainCommand implements Callable<Integer> {
                 .intRange("--num_neg", numNeg, 1, FlagChecks.MAX_NUM_NEG)
                 .unitInterval("--lr_lambda", lrLambda)
                 .positiveFinite("--temp_value", tempValue)
+                .halfOpenUnitInterval("--average-weights", averageWeights)
                 .nonNegativeFinite("--re-temp-value", reTempValue)
                 .unitInterval("--num_sample", numSample)
                 .intRange("--batch_size", batchSize, 1, FlagChecks.MAX_BATCH_SIZE)
@@ -345,7 +351,7 @@ final class TrainCommand implements Callable<Integer> {
         Path best = weightSave != null ? weightSave : out.resolve(prefix + "best.ckpt");
         TrainOptions options = new TrainOptions(numEpoch, patience, selection(), best,
                 out.resolve(prefix + "last.ckpt"), maxMinutes * 60, new LearningRateDecay(lrDecay, lrDecayPatience,
-                effectiveLrDecays(), lrDecayWarmup));
+                effectiveLrDecays(), lrDecayWarmup), averageWeights);
         Distillation.Options distillation = !distill ? null : new Distillation.Options(new DistillTerms(
                 distillWeights[0], distillWeights[1], distillWeights[2], distillWeights[3], distillLr),
                 distillEpochs, 3, 1024, distillPopularity);
@@ -383,6 +389,7 @@ final class TrainCommand implements Callable<Integer> {
             case "--hybrid" -> hybrid = HybridUnit.parse(value);
             case "--lr-decays" -> lrDecays = Integer.parseInt(value);
             case "--patience" -> patience = Integer.parseInt(value);
+            case "--average-weights" -> averageWeights = Double.parseDouble(value);
             default -> throw new IllegalStateException("no field for " + flag);
         }
     }
@@ -533,6 +540,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("lr_decay", lrDecay);
         s.put("lr_decay_patience", lrDecayPatience);
         s.put("lr_decay_warmup", lrDecayWarmup);
+        s.put("average_weights", averageWeights);
         s.put("select_on", selection().toString());
         s.put("runs", runs);
         s.put("distill", distill);

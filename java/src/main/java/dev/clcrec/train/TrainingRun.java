@@ -86,7 +86,7 @@ public final class TrainingRun {
         TrainingResult result;
         try (Evaluator evaluator = DatasetViews.evaluator(data, config.ks(), config.evalBlock(), parallel.evalShard())) {
             parallel.prepare(model);
-            result = new Trainer(model, filler, evaluator, config.options(), listener, parallel).run(resume);
+            result = new Trainer(model, filler, evaluator, config.options(), listener, parallel).run(resume, config.resumeFrom());
         } catch (RuntimeException | InterruptedException e) {
             model.close();
             throw e;
