@@ -154,7 +154,7 @@ public final class Trainer {
                 }
                 if (average != null) {
                     if (options.averageCheckpoint() != null && parallel.leader()) {
-                        save(options.averageCheckpoint(), state);
+                        saveAverage(options.averageCheckpoint(), state);
                     }
                     WeightAverage.put(model, trainedWeights);
                     trainedWeights = null;
@@ -234,23 +234,51 @@ public final class Trainer {
     }
 
     /**
-     * Reads the weight average saved beside {@code resumeFrom} at the same epoch, then puts the model
-     * back to {@code resumeFrom}'s own weights and optimizer state.
+     * Saves the average, keeping the one it replaces as {@link WeightAverage#previousBeside}: the last
+     * checkpoint is written after the average, so a crash between the two leaves the last checkpoint
+     * one epoch behind the average and level with the previous one.
+     */
+    private void saveAverage(Path file, TrainingState state) {
+        if (java.nio.file.Files.isRegularFile(file)) {
+            Path previous = WeightAverage.previousBeside(file);
+            try {
+                java.nio.file.Files.move(file, previous, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot keep " + file + " as " + previous + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        save(file, state);
+    }
+
+    /**
+     * Reads the weight average saved beside {@code resumeFrom} after the same epoch (the newest, or the
+     * one before it), then puts the model back to {@code resumeFrom}'s own weights and optimizer state.
      */
     private void restoreAverage(TrainingState resume, Path resumeFrom) {
         Path file = resumeFrom == null ? null : WeightAverage.fileBeside(resumeFrom);
-        if (file == null || !java.nio.file.Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("a run that averages its weights resumes with the average saved "
-                    + "beside its checkpoint, and " + (file == null ? "none was given" : file + " does not exist"));
+        if (file == null) {
+            throw new IllegalArgumentException("a run that averages its weights resumes from a checkpoint with the "
+                    + "average saved beside it, and none was given");
         }
-        TrainingState saved = TrainingState.fromJson(model.restore(file), file);
-        if (saved.nextEpoch() != resume.nextEpoch()) {
-            throw new IllegalArgumentException(file + " holds the weight average after epoch " + (saved.nextEpoch() - 1)
-                    + " but " + resumeFrom + " is after epoch " + (resume.nextEpoch() - 1)
-                    + "; the run cannot continue exactly");
+        List<String> found = new ArrayList<>();
+        for (Path candidate : List.of(file, WeightAverage.previousBeside(file))) {
+            if (!java.nio.file.Files.isRegularFile(candidate)) {
+                continue;
+            }
+            TrainingState saved = TrainingState.fromJson(model.restore(candidate), candidate);
+            if (saved.nextEpoch() == resume.nextEpoch()) {
+                average.reset(model);
+                model.restore(resumeFrom);
+                return;
+            }
+            found.add(candidate + " (after epoch " + (saved.nextEpoch() - 1) + ")");
         }
-        average.reset(model);
         model.restore(resumeFrom);
+        throw new IllegalArgumentException("a run that averages its weights resumes with the average saved beside its "
+                + "checkpoint after the same epoch, " + (resume.nextEpoch() - 1) + " for " + resumeFrom + "; "
+                + (found.isEmpty() ? file + " does not exist" : "found " + String.join(", ", found)));
     }
 
     private void save(Path checkpoint, TrainingState state) {

@@ -73,12 +73,22 @@ final class WeightAverage {
 
     /** Where a run saves the average beside its last checkpoint: {@code last.ckpt}, {@code last.average.ckpt}. */
     static java.nio.file.Path fileBeside(java.nio.file.Path checkpoint) {
-        String name = checkpoint.getFileName().toString();
-        String stem = name.endsWith(".ckpt") ? name.substring(0, name.length() - ".ckpt".length()) : name;
-        return checkpoint.resolveSibling(stem + ".average.ckpt");
+        return withSuffix(checkpoint, ".average");
     }
 
-    static Map<String, float[]> weights(ClcrecModel model) {
+    /** The average a run saved the epoch before {@code average}: {@code last.average.previous.ckpt}. */
+    static java.nio.file.Path previousBeside(java.nio.file.Path average) {
+        return withSuffix(average, ".previous");
+    }
+
+    /** {@code dir/name.ckpt} with {@code suffix}: {@code dir/name<suffix>.ckpt}. */
+    private static java.nio.file.Path withSuffix(java.nio.file.Path file, String suffix) {
+        String name = file.getFileName().toString();
+        String stem = name.endsWith(".ckpt") ? name.substring(0, name.length() - ".ckpt".length()) : name;
+        return file.resolveSibling(stem + suffix + ".ckpt");
+    }
+
+        static Map<String, float[]> weights(ClcrecModel model) {
         Map<String, float[]> copy = new LinkedHashMap<>();
         for (String name : model.parameterNames()) {
             copy.put(name, model.parameter(name));

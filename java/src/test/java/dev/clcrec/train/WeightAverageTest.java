@@ -103,6 +103,36 @@ class WeightAverageTest {
         }
     }
 
+    /**
+     * A crash after the average of an epoch was saved and before its last checkpoint was: the last
+     * checkpoint is an epoch behind, the average kept from before matches it, and the resume is exact.
+     */
+    @Test
+    void aCrashBetweenTheTwoWritesResumesFromTheAverageBefore(@TempDir Path dir) throws Exception {
+        try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false)) {
+            TrainingRun.execute(d, d.content(), averaging(3, dir.resolve("a"), null), TrainingListener.NONE)
+                    .model().close();
+            Path b = dir.resolve("b");
+            TrainingRun.execute(d, d.content(), averaging(1, b, null), TrainingListener.NONE).model().close();
+            Path epochZero = dir.resolve("epoch0.ckpt");
+            Files.copy(b.resolve("last.ckpt"), epochZero);
+            TrainingRun.execute(d, d.content(), averaging(2, b, b.resolve("last.ckpt")), TrainingListener.NONE)
+                    .model().close();
+            assertTrue(Files.exists(b.resolve("last.average.previous.ckpt")), "the average before is kept");
+            Files.copy(epochZero, b.resolve("last.ckpt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+            TrainingRun.execute(d, d.content(), averaging(3, b, b.resolve("last.ckpt")), TrainingListener.NONE)
+                    .model().close();
+            for (String file : List.of("last.ckpt", "last.average.ckpt")) {
+                Map<String, float[]> want = weightsOf(dir.resolve("a").resolve(file), d);
+                Map<String, float[]> got = weightsOf(b.resolve(file), d);
+                for (String name : want.keySet()) {
+                    assertArrayEquals(want.get(name), got.get(name), file + ": " + name);
+                }
+            }
+        }
+    }
+
     @Test
     void aResumeNeedsTheSameDecayAndTheAverageFile(@TempDir Path dir) throws Exception {
         try (Dataset d = SyntheticData.create(60, 80, 60, 4, 8, 2, false)) {
