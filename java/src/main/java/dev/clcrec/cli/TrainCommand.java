@@ -422,6 +422,7 @@ final class TrainCommand implements Callable<Integer> {
                 choose("--hidden_dim", TrainDefaults.THIN_HIDDEN_DIM);
                 choose("--lr-decays", TrainDefaults.THIN_LR_DECAYS);
                 choose("--patience", TrainDefaults.THIN_PATIENCE);
+                choose("--average-weights", TrainDefaults.THIN_AVERAGE_WEIGHTS);
             }
         }
         if (chosenForContent.isEmpty()) {
