@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct layout in this header changes. */
-#define CLCREC_ABI_VERSION 5
+#define CLCREC_ABI_VERSION 6
 
 /* Status codes. */
 #define CLCREC_OK 0
@@ -78,6 +78,7 @@ typedef struct clcrec_config {
     int32_t train_word_embedding; /* 1: the word table learns; 0: frozen as in the reference */
     int64_t seed;           /* seeds parameter initialisation */
     int32_t kernels;        /* CLCREC_KERNELS_*, read at creation (resolved: CPU or GENERIC); not stored in checkpoints */
+    double re_temp_value;   /* temperature of the R-E term alone; 0: temp_value for both terms, as the reference */
 } clcrec_config;
 
 /* Losses of one training step, as floats computed on the model's device. */

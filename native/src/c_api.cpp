@@ -46,6 +46,11 @@ void validate_config(const clcrec_config* c) {
   checked_product(c->num_user + c->num_item, c->dim_e, "config: (num_user + num_item) x dim_e");
   require_finite(c->temp_value, "config.temp_value");
   if (c->temp_value <= 0) invalid_argument("config.temp_value = " + std::to_string(c->temp_value) + " must be positive");
+  require_finite(c->re_temp_value, "config.re_temp_value");
+  if (c->re_temp_value < 0) {
+    invalid_argument("config.re_temp_value = " + std::to_string(c->re_temp_value) +
+                     " must be positive, or 0 for temp_value");
+  }
   require_finite(c->lr_lambda, "config.lr_lambda");
   require_finite(c->reg_weight, "config.reg_weight");
   require_finite(c->learning_rate, "config.learning_rate");

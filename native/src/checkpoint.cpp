@@ -39,6 +39,14 @@ double read_double(torch::serialize::InputArchive& archive, const std::string& k
   return value.toDouble();
 }
 
+double read_optional_double(torch::serialize::InputArchive& archive, const std::string& key, double absent,
+                            const std::string& path) {
+  c10::IValue value;
+  if (!archive.try_read(key, value)) return absent;
+  if (!value.isDouble()) io_error(path, "invalid field '" + key + "'");
+  return value.toDouble();
+}
+
 }  // namespace
 
 void write_checkpoint(const std::string& path, const CheckpointHeader& header,
@@ -57,6 +65,7 @@ void write_checkpoint(const std::string& path, const CheckpointHeader& header,
     write_int(archive, "config/hidden_dim", c.hidden_dim);
     write_int(archive, "config/word_dim", c.word_dim);
     write_double(archive, "config/temp_value", c.temp_value);
+    write_double(archive, "config/re_temp_value", c.re_temp_value);
     write_double(archive, "config/lr_lambda", c.lr_lambda);
     write_double(archive, "config/reg_weight", c.reg_weight);
     write_double(archive, "config/learning_rate", c.learning_rate);
@@ -144,6 +153,8 @@ void read_header(std::unique_ptr<OpenCheckpoint>& checkpoint, const std::string&
   c.hidden_dim = read_int(archive, "config/hidden_dim", path);
   c.word_dim = read_int(archive, "config/word_dim", path);
   c.temp_value = read_double(archive, "config/temp_value", path);
+  // Written since ABI 6; a checkpoint from before it used temp_value for both terms.
+  c.re_temp_value = read_optional_double(archive, "config/re_temp_value", 0.0, path);
   c.lr_lambda = read_double(archive, "config/lr_lambda", path);
   c.reg_weight = read_double(archive, "config/reg_weight", path);
   c.learning_rate = read_double(archive, "config/learning_rate", path);

@@ -50,7 +50,7 @@ ContrastiveLoss::ContrastiveLoss(const LossBatch& batch, const LossWeights& weig
   torch::Tensor products = group_row_products(rows_);  // B x G x 4
   item_norm_ = products.select(2, 0);
   user_norm_ = rows_.users.norm(2, {1});
-  re_scores_ = products.select(2, 2) / t;
+  re_scores_ = products.select(2, 2) / weights.re_temperature;
   hybrid_ = (batch.hybrid_count > 0).to(products.scalar_type()).view({B, G});
   ui_scores_ = torch::where(hybrid_ > 0, products.select(2, 3), products.select(2, 1)) / t;
 
@@ -70,7 +70,7 @@ LossGradients ContrastiveLoss::gradients() const {
   const double t = weights_.temperature, lambda = weights_.lr_lambda;
 
   GroupRowCoefficients coef;
-  coef.re = infonce_gradient(re_scores_, re_lse_, lambda, B).div_(t);
+  coef.re = infonce_gradient(re_scores_, re_lse_, lambda, B).div_(weights_.re_temperature);
   torch::Tensor ui = infonce_gradient(ui_scores_, ui_lse_, 1.0 - lambda, B).div_(t);
   coef.ui_hybrid = ui * hybrid_;
   coef.ui_item = ui - coef.ui_hybrid;

@@ -30,7 +30,8 @@ struct LossBatch {
 };
 
 struct LossWeights {
-  double temperature = 1;
+  double temperature = 1;     // the U-I term's
+  double re_temperature = 1;  // the R-E term's (the reference: the same as the U-I term's)
   double lr_lambda = 1;
   double reg_weight = 0;
 };
@@ -38,7 +39,7 @@ struct LossWeights {
 // 0-dim float tensors on the batch's device.
 struct LossValues {
   torch::Tensor total;  // lr_lambda * re + (1 - lr_lambda) * ui + reg_weight * reg
-  torch::Tensor re;     // R-E InfoNCE: anchors normalize(E[p_b]), candidates normalize(c_r)
+  torch::Tensor re;     // R-E InfoNCE: anchors normalize(E[p_b]), candidates normalize(c_r), at re_temperature
   torch::Tensor ui;     // U-I InfoNCE: anchors E[u_b], candidates E[i_r] (c_r on hybrid rows)
   torch::Tensor reg;    // (mean_b ||E[u_b]|| + mean_r ||E[i_r]||) / 2
   torch::Tensor mat;    // mean_b (1 - softmax of the U-I scores at the positive)

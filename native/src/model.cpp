@@ -148,6 +148,7 @@ Model::StepForward Model::forward(const Batch& batch) const {
   loss_batch.kernels = kernels_;
   LossWeights weights;
   weights.temperature = config_.temp_value;
+  weights.re_temperature = config_.re_temp_value > 0 ? config_.re_temp_value : config_.temp_value;
   weights.lr_lambda = config_.lr_lambda;
   weights.reg_weight = config_.reg_weight;
   torch::NoGradGuard no_grad;  // the loss's gradient is written out, not taped

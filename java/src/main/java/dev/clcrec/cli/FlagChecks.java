@@ -56,6 +56,14 @@ final class FlagChecks {
         return this;
     }
 
+    /** [0, 1): a decay, where 1 would never move. */
+    FlagChecks halfOpenUnitInterval(String flag, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw fail(flag, Double.toString(value), "must be in [0, 1)");
+        }
+        return this;
+    }
+
     FlagChecks eachInRange(String flag, int[] values, long min, long max) {
         for (int v : values) {
             intRange(flag, v, min, max);

@@ -71,6 +71,10 @@ final class TrainCommand implements Callable<Integer> {
             + " columns; reference 1).",
             defaultValue = TrainDefaults.TEMP_VALUE)
     double tempValue;
+    @Option(names = "--re-temp-value", paramLabel = "T", description = "Temperature of the R-E term alone (item id "
+            + "embeddings against their content's encoding); 0, the default, means --temp_value for both terms, as the "
+            + "reference.", defaultValue = "0")
+    double reTempValue;
     @Option(names = "--num_sample", description = "Fraction of rows whose U-I candidate is the encoder output "
             + "(default ${DEFAULT-VALUE}; reference 0.5).", defaultValue = TrainDefaults.NUM_SAMPLE)
     double numSample;
@@ -156,6 +160,11 @@ final class TrainCommand implements Callable<Integer> {
             + "that has not improved past its first epoch has not started to learn (default ${DEFAULT-VALUE}; 0 = "
             + "any epoch).", defaultValue = "1")
     int lrDecayWarmup;
+    @Option(names = "--average-weights", paramLabel = "DECAY", description = "Evaluate, select and save an "
+            + "exponential moving average of the weights over epochs (after each epoch: average = DECAY x average + "
+            + "(1 - DECAY) x weights), kept beside the last checkpoint for a resume; 0, the default, uses each "
+            + "epoch's own weights as the reference.", defaultValue = "0")
+    double averageWeights;
     @Option(names = "--baselines", description = {"Also evaluate the content-kNN, content-profile and random "
             + "baselines and train the id-only collaborative one (this model's flags without content: lr_lambda 0, "
             + "num_sample 0; warm items only), and warn where one beats the model on the test split."})
@@ -263,6 +272,8 @@ final class TrainCommand implements Callable<Integer> {
                 .intRange("--num_neg", numNeg, 1, FlagChecks.MAX_NUM_NEG)
                 .unitInterval("--lr_lambda", lrLambda)
                 .positiveFinite("--temp_value", tempValue)
+                .halfOpenUnitInterval("--average-weights", averageWeights)
+                .nonNegativeFinite("--re-temp-value", reTempValue)
                 .unitInterval("--num_sample", numSample)
                 .intRange("--batch_size", batchSize, 1, FlagChecks.MAX_BATCH_SIZE)
                 .intRange("--dim_E", dimE, 1, FlagChecks.MAX_DIM_E)
@@ -333,14 +344,14 @@ final class TrainCommand implements Callable<Integer> {
         checkRuns();
         Device dev = parseDevice();
         ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withHiddenDim(hiddenDim)
-                .withTempValue(tempValue).withLrLambda(lrLambda).withRegWeight(regWeight).withLearningRate(learningRate).withDevice(dev).withNumThreads(threads)
+                .withTempValue(tempValue).withReTempValue(reTempValue).withLrLambda(lrLambda).withRegWeight(regWeight).withLearningRate(learningRate).withDevice(dev).withNumThreads(threads)
                 .withTrainWordEmbedding(!frozenWords).withSeed(seed);
         SamplingConfig sampling = new SamplingConfig(batchSize, numNeg, numSample, seed, numWorkers, referenceNegatives,
                 hybrid == HybridUnit.GROUPS);
         Path best = weightSave != null ? weightSave : out.resolve(prefix + "best.ckpt");
         TrainOptions options = new TrainOptions(numEpoch, patience, selection(), best,
                 out.resolve(prefix + "last.ckpt"), maxMinutes * 60, new LearningRateDecay(lrDecay, lrDecayPatience,
-                effectiveLrDecays(), lrDecayWarmup));
+                effectiveLrDecays(), lrDecayWarmup), averageWeights);
         Distillation.Options distillation = !distill ? null : new Distillation.Options(new DistillTerms(
                 distillWeights[0], distillWeights[1], distillWeights[2], distillWeights[3], distillLr),
                 distillEpochs, 3, 1024, distillPopularity);
@@ -371,12 +382,14 @@ final class TrainCommand implements Callable<Integer> {
             case "--num_neg" -> numNeg = Integer.parseInt(value);
             case "--lr_lambda" -> lrLambda = Double.parseDouble(value);
             case "--temp_value" -> tempValue = Double.parseDouble(value);
+            case "--re-temp-value" -> reTempValue = Double.parseDouble(value);
             case "--num_sample" -> numSample = Double.parseDouble(value);
             case "--dim_E" -> dimE = Integer.parseInt(value);
             case "--hidden_dim" -> hiddenDim = Integer.parseInt(value);
             case "--hybrid" -> hybrid = HybridUnit.parse(value);
             case "--lr-decays" -> lrDecays = Integer.parseInt(value);
             case "--patience" -> patience = Integer.parseInt(value);
+            case "--average-weights" -> averageWeights = Double.parseDouble(value);
             default -> throw new IllegalStateException("no field for " + flag);
         }
     }
@@ -409,6 +422,7 @@ final class TrainCommand implements Callable<Integer> {
                 choose("--hidden_dim", TrainDefaults.THIN_HIDDEN_DIM);
                 choose("--lr-decays", TrainDefaults.THIN_LR_DECAYS);
                 choose("--patience", TrainDefaults.THIN_PATIENCE);
+                choose("--average-weights", TrainDefaults.THIN_AVERAGE_WEIGHTS);
             }
         }
         if (chosenForContent.isEmpty()) {
@@ -506,6 +520,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("hybrid", hybrid.flagValue());
         s.put("lr_lambda", lrLambda);
         s.put("temp_value", tempValue);
+        s.put("re_temp_value", reTempValue);
         s.put("has_v", hasV);
         s.put("has_a", hasA);
         s.put("has_t", hasT);
@@ -526,6 +541,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("lr_decay", lrDecay);
         s.put("lr_decay_patience", lrDecayPatience);
         s.put("lr_decay_warmup", lrDecayWarmup);
+        s.put("average_weights", averageWeights);
         s.put("select_on", selection().toString());
         s.put("runs", runs);
         s.put("distill", distill);

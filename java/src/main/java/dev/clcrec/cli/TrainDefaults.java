@@ -77,6 +77,13 @@ final class TrainDefaults {
      * (its next epoch was 6 % better).
      */
     static final String THIN_PATIENCE = "15";
+    /**
+     * At that step size validation cold recall moves by several percent from one epoch to the next
+     * while the weights drift slowly; an average of the weights over epochs (decay 0.8) selects as
+     * high on validation over all items and is higher on validation cold items (3 seeds on
+     * MovieLens: +3.3 %; bundled data: +0.6 %).
+     */
+    static final String THIN_AVERAGE_WEIGHTS = "0.8";
 
     /** One flag: its name, our default and the reference's. */
     record Flag(String name, String ours, String reference) {}

@@ -26,6 +26,7 @@ final class ConfigStruct {
         clcrec_config.train_word_embedding(s, c.trainWordEmbedding() ? 1 : 0);
         clcrec_config.seed(s, c.seed());
         clcrec_config.kernels(s, c.kernels().code());
+        clcrec_config.re_temp_value(s, c.reTempValue());
         return s;
     }
 
@@ -46,6 +47,7 @@ final class ConfigStruct {
                 clcrec_config.num_threads(s),
                 clcrec_config.train_word_embedding(s) != 0,
                 clcrec_config.seed(s),
-                Kernels.fromCode(clcrec_config.kernels(s)));
+                Kernels.fromCode(clcrec_config.kernels(s)),
+                clcrec_config.re_temp_value(s));
     }
 }

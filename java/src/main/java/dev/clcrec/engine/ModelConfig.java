@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param trainWordEmbedding true: the word table learns; false: frozen as in the reference
  * @param seed               seeds parameter initialisation
  * @param kernels            the CPU kernels or the device-generic path (read when the model is created)
+ * @param reTempValue        temperature of the R-E term alone, &gt; 0; 0 means {@code tempValue} for both terms (the
+ *                           reference's one temperature)
  */
 public record ModelConfig(long numUser, long numItem, long numWarmItem, int dimE, int hiddenDim, int wordDim,
         double tempValue, double lrLambda, double regWeight, double learningRate, Device device, int deviceIndex,
-        int numThreads, boolean trainWordEmbedding, long seed, Kernels kernels) {
+        int numThreads, boolean trainWordEmbedding, long seed, Kernels kernels, double reTempValue) {
 
     public ModelConfig {
         positive("numUser", numUser);
@@ -40,6 +42,10 @@ public record ModelConfig(long numUser, long numItem, long numWarmItem, int dimE
         if (!(tempValue > 0) || Double.isInfinite(tempValue)) {
             throw new IllegalArgumentException("tempValue must be positive and finite, got " + tempValue);
         }
+        if (!(reTempValue >= 0) || Double.isInfinite(reTempValue)) {
+            throw new IllegalArgumentException("reTempValue must be positive and finite, or 0 for tempValue, got "
+                    + reTempValue);
+        }
         finite("lrLambda", lrLambda);
         finite("regWeight", regWeight);
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
@@ -50,6 +56,19 @@ public record ModelConfig(long numUser, long numItem, long numWarmItem, int dimE
         if (deviceIndex < 0) {
             throw new IllegalArgumentException("deviceIndex must be >= 0, got " + deviceIndex);
         }
+    }
+
+    /** A config whose R-E term uses {@code tempValue}, as the reference's one temperature does. */
+    public ModelConfig(long numUser, long numItem, long numWarmItem, int dimE, int hiddenDim, int wordDim,
+            double tempValue, double lrLambda, double regWeight, double learningRate, Device device, int deviceIndex,
+            int numThreads, boolean trainWordEmbedding, long seed, Kernels kernels) {
+        this(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight, learningRate,
+                device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, 0.0);
+    }
+
+    /** The R-E term's temperature: {@code reTempValue}, or {@code tempValue} where that is 0. */
+    public double effectiveReTempValue() {
+        return reTempValue > 0 ? reTempValue : tempValue;
     }
 
     /**
@@ -65,82 +84,87 @@ public record ModelConfig(long numUser, long numItem, long numWarmItem, int dimE
 
     public ModelConfig withNumUser(long v) {
         return new ModelConfig(v, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withNumItem(long v) {
         return new ModelConfig(numUser, v, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withNumWarmItem(long v) {
         return new ModelConfig(numUser, numItem, v, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withDimE(int v) {
         return new ModelConfig(numUser, numItem, numWarmItem, v, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withHiddenDim(int v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, v, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withWordDim(int v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, v, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withTempValue(double v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, v, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withLrLambda(double v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, v, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withRegWeight(double v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, v,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withLearningRate(double v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                v, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
+                v, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withDevice(Device v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, v, deviceIndex, numThreads, trainWordEmbedding, seed, kernels);
+                learningRate, v, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withDeviceIndex(int v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, v, numThreads, trainWordEmbedding, seed, kernels);
+                learningRate, device, v, numThreads, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withNumThreads(int v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, v, trainWordEmbedding, seed, kernels);
+                learningRate, device, deviceIndex, v, trainWordEmbedding, seed, kernels, reTempValue);
     }
 
     public ModelConfig withTrainWordEmbedding(boolean v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, v, seed, kernels);
+                learningRate, device, deviceIndex, numThreads, v, seed, kernels, reTempValue);
     }
 
     public ModelConfig withSeed(long v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, v, kernels);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, v, kernels, reTempValue);
     }
 
     public ModelConfig withKernels(Kernels v) {
         return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
-                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, v);
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, v, reTempValue);
+    }
+
+    public ModelConfig withReTempValue(double v) {
+        return new ModelConfig(numUser, numItem, numWarmItem, dimE, hiddenDim, wordDim, tempValue, lrLambda, regWeight,
+                learningRate, device, deviceIndex, numThreads, trainWordEmbedding, seed, kernels, v);
     }
 
     private static void positive(String name, long value) {

@@ -31,6 +31,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     int32_t train_word_embedding;
  *     int64_t seed;
  *     int32_t kernels;
+ *     double re_temp_value;
  * }
  * }
  */
@@ -57,7 +58,8 @@ public class clcrec_config {
         clcrec_h.C_INT.withName("train_word_embedding"),
         clcrec_h.C_LONG.withName("seed"),
         clcrec_h.C_INT.withName("kernels"),
-        MemoryLayout.paddingLayout(4)
+        MemoryLayout.paddingLayout(4),
+        clcrec_h.C_DOUBLE.withName("re_temp_value")
     ).withName("clcrec_config");
 
     /**
@@ -769,6 +771,50 @@ public class clcrec_config {
      */
     public static void kernels(MemorySegment struct, int fieldValue) {
         struct.set(kernels$LAYOUT, kernels$OFFSET, fieldValue);
+    }
+
+    private static final OfDouble re_temp_value$LAYOUT = (OfDouble)$LAYOUT.select(groupElement("re_temp_value"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * double re_temp_value
+     * }
+     */
+    public static final OfDouble re_temp_value$layout() {
+        return re_temp_value$LAYOUT;
+    }
+
+    private static final long re_temp_value$OFFSET = $LAYOUT.byteOffset(groupElement("re_temp_value"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * double re_temp_value
+     * }
+     */
+    public static final long re_temp_value$offset() {
+        return re_temp_value$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * double re_temp_value
+     * }
+     */
+    public static double re_temp_value(MemorySegment struct) {
+        return struct.get(re_temp_value$LAYOUT, re_temp_value$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * double re_temp_value
+     * }
+     */
+    public static void re_temp_value(MemorySegment struct, double fieldValue) {
+        struct.set(re_temp_value$LAYOUT, re_temp_value$OFFSET, fieldValue);
     }
 
     /**

@@ -23,10 +23,10 @@ public class clcrec_h extends clcrec_h$shared {
     static final SymbolLookup SYMBOL_LOOKUP = SymbolLookup.loaderLookup()
             .or(Linker.nativeLinker().defaultLookup());
 
-    private static final int CLCREC_ABI_VERSION = (int)5L;
+    private static final int CLCREC_ABI_VERSION = (int)6L;
     /**
      * {@snippet lang=c :
-     * #define CLCREC_ABI_VERSION 5
+     * #define CLCREC_ABI_VERSION 6
      * }
      */
     public static int CLCREC_ABI_VERSION() {

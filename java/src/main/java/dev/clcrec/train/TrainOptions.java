@@ -15,9 +15,12 @@ import java.nio.file.Path;
  * @param maxSeconds no new epoch starts after this much training time (0: no limit)
  * @param decay how the step size is lowered when the selection value stops improving
  *              ({@link LearningRateDecay#NONE}: never, as in the reference)
+ * @param averageDecay 0: each epoch's weights are evaluated, selected and saved, as in the reference;
+ *                     in (0, 1): an exponential moving average of the weights over epochs with this
+ *                     decay is ({@link WeightAverage}), and {@link #averageCheckpoint()} keeps it for a resume
  */
 public record TrainOptions(int numEpoch, int patience, SelectionCriterion selection, Path bestCheckpoint,
-                           Path lastCheckpoint, double maxSeconds, LearningRateDecay decay) {
+                           Path lastCheckpoint, double maxSeconds, LearningRateDecay decay, double averageDecay) {
     public TrainOptions {
         if (numEpoch < 0) {
             throw new IllegalArgumentException("num_epoch must be >= 0, got " + numEpoch);
@@ -34,6 +37,31 @@ public record TrainOptions(int numEpoch, int patience, SelectionCriterion select
         if (decay == null) {
             throw new IllegalArgumentException("no learning-rate decay given (LearningRateDecay.NONE for none)");
         }
+        if (!(averageDecay >= 0 && averageDecay < 1)) {
+            throw new IllegalArgumentException("the weight average's decay must be in [0, 1), got " + averageDecay);
+        }
+    }
+
+    /** Each epoch's own weights, as the reference. */
+    public TrainOptions(int numEpoch, int patience, SelectionCriterion selection, Path bestCheckpoint,
+                        Path lastCheckpoint, double maxSeconds, LearningRateDecay decay) {
+        this(numEpoch, patience, selection, bestCheckpoint, lastCheckpoint, maxSeconds, decay, 0);
+    }
+
+    /** Whether the weights are averaged over epochs. */
+    public boolean averaging() {
+        return averageDecay > 0;
+    }
+
+    /**
+     * Where the weight average is saved beside the last checkpoint ({@code last.ckpt}:
+     * {@code last.average.ckpt}), for a resume; null when not averaging or not saving.
+     */
+    public Path averageCheckpoint() {
+        if (!averaging() || lastCheckpoint == null) {
+            return null;
+        }
+        return WeightAverage.fileBeside(lastCheckpoint);
     }
 
     /** Without a learning-rate decay, as the reference. */
@@ -61,18 +89,22 @@ public record TrainOptions(int numEpoch, int patience, SelectionCriterion select
     }
 
     public TrainOptions withSelection(SelectionCriterion s) {
-        return new TrainOptions(numEpoch, patience, s, bestCheckpoint, lastCheckpoint, maxSeconds, decay);
+        return new TrainOptions(numEpoch, patience, s, bestCheckpoint, lastCheckpoint, maxSeconds, decay, averageDecay);
     }
 
     public TrainOptions withCheckpoints(Path best, Path last) {
-        return new TrainOptions(numEpoch, patience, selection, best, last, maxSeconds, decay);
+        return new TrainOptions(numEpoch, patience, selection, best, last, maxSeconds, decay, averageDecay);
     }
 
     public TrainOptions withMaxSeconds(double seconds) {
-        return new TrainOptions(numEpoch, patience, selection, bestCheckpoint, lastCheckpoint, seconds, decay);
+        return new TrainOptions(numEpoch, patience, selection, bestCheckpoint, lastCheckpoint, seconds, decay, averageDecay);
+    }
+
+    public TrainOptions withAverageDecay(double d) {
+        return new TrainOptions(numEpoch, patience, selection, bestCheckpoint, lastCheckpoint, maxSeconds, decay, d);
     }
 
     public TrainOptions withDecay(LearningRateDecay d) {
-        return new TrainOptions(numEpoch, patience, selection, bestCheckpoint, lastCheckpoint, maxSeconds, d);
+        return new TrainOptions(numEpoch, patience, selection, bestCheckpoint, lastCheckpoint, maxSeconds, d, averageDecay);
     }
 }

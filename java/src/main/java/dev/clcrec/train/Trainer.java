@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The CLCRec training loop: epochs of sampled batches fed to the native step, an evaluation of
@@ -32,6 +33,9 @@ public final class Trainer {
     private final TrainOptions options;
     private final TrainingListener listener;
     private final DataParallel parallel;
+    private final WeightAverage average;
+    /** The model's own weights while the average stands in for them (evaluation, best checkpoint). */
+    private Map<String, float[]> trainedWeights;
 
     public Trainer(ClcrecModel model, BatchFiller filler, Evaluator evaluator, TrainOptions options,
                    TrainingListener listener) {
@@ -50,6 +54,7 @@ public final class Trainer {
         this.evaluator = evaluator;
         this.options = options;
         this.listener = listener == null ? TrainingListener.NONE : listener;
+        this.average = options.averaging() ? new WeightAverage(options.averageDecay()) : null;
         if (java.util.Arrays.stream(evaluator.cutoffs()).noneMatch(k -> k == options.selectionK())) {
             throw new IllegalArgumentException("the evaluator does not compute K=" + options.selectionK());
         }
@@ -68,6 +73,17 @@ public final class Trainer {
      * @param resume state saved with the checkpoint the model was loaded from, or null to start at epoch 0
      */
     public TrainingResult run(TrainingState resume) throws InterruptedException {
+        return run(resume, null);
+    }
+
+    /**
+     * Trains until the stopping rule, num_epoch or a non-finite loss.
+     *
+     * @param resume     state saved with the checkpoint the model was loaded from, or null to start at epoch 0
+     * @param resumeFrom that checkpoint, where the run averages its weights: the average saved beside it
+     *                   ({@link WeightAverage#fileBeside}) continues too
+     */
+    public TrainingResult run(TrainingState resume, Path resumeFrom) throws InterruptedException {
         String key = samplingKey(filler.config());
         StoppingRule rule = new StoppingRule(options.patience());
         List<EpochRecord> history = new ArrayList<>();
@@ -78,6 +94,10 @@ public final class Trainer {
                         + " but this run uses " + key + "; use the same flags to resume");
             }
             checkSameSelection(resume);
+            checkSameAveraging(resume);
+            if (average != null) {
+                restoreAverage(resume, resumeFrom);
+            }
             rule = new StoppingRule(options.patience(), resume.bestRecall(), resume.bestEpoch(),
                     resume.epochsWithoutImprovement());
             history.addAll(resume.history());
@@ -124,11 +144,20 @@ public final class Trainer {
                 boolean improved = rule.record(epoch, value);
                 history.add(record);
                 TrainingState state = state(epoch, key, rule, history, decays);
+                // With a weight average the model holds the average here: that is what was
+                // evaluated, and what the best checkpoint keeps.
                 if (improved && options.bestCheckpoint() != null && parallel.leader()) {
                     save(options.bestCheckpoint(), state);
                 }
                 if (improved && bestEpoch != null) {
                     bestEpoch.update(model, state);
+                }
+                if (average != null) {
+                    if (options.averageCheckpoint() != null && parallel.leader()) {
+                        saveAverage(options.averageCheckpoint(), state);
+                    }
+                    WeightAverage.put(model, trainedWeights);
+                    trainedWeights = null;
                 }
                 if (options.lastCheckpoint() != null && parallel.leader()) {
                     save(options.lastCheckpoint(), state);
@@ -159,7 +188,8 @@ public final class Trainer {
 
     private TrainingState state(long epoch, String key, StoppingRule rule, List<EpochRecord> history, int decays) {
         return new TrainingState(TrainingState.FORMAT_VERSION, epoch + 1, key, rule.bestRecall(), rule.bestEpoch(),
-                rule.epochsWithoutImprovement(), model.stepCount(), history, options.selection().toString(), decays);
+                rule.epochsWithoutImprovement(), model.stepCount(), history, options.selection().toString(), decays,
+                options.averageDecay());
     }
 
     /**
@@ -194,6 +224,63 @@ public final class Trainer {
         }
     }
 
+    /** A run that averages its weights continues only one that did, with the same decay, and vice versa. */
+    private void checkSameAveraging(TrainingState resume) {
+        if (resume.averageDecay() != options.averageDecay()) {
+            throw new IllegalArgumentException("the checkpoint was trained with --average-weights "
+                    + resume.averageDecay() + " but this run uses " + options.averageDecay()
+                    + "; use the same --average-weights to resume");
+        }
+    }
+
+    /**
+     * Saves the average, keeping the one it replaces as {@link WeightAverage#previousBeside}: the last
+     * checkpoint is written after the average, so a crash between the two leaves the last checkpoint
+     * one epoch behind the average and level with the previous one.
+     */
+    private void saveAverage(Path file, TrainingState state) {
+        if (java.nio.file.Files.isRegularFile(file)) {
+            Path previous = WeightAverage.previousBeside(file);
+            try {
+                java.nio.file.Files.move(file, previous, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot keep " + file + " as " + previous + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        save(file, state);
+    }
+
+    /**
+     * Reads the weight average saved beside {@code resumeFrom} after the same epoch (the newest, or the
+     * one before it), then puts the model back to {@code resumeFrom}'s own weights and optimizer state.
+     */
+    private void restoreAverage(TrainingState resume, Path resumeFrom) {
+        Path file = resumeFrom == null ? null : WeightAverage.fileBeside(resumeFrom);
+        if (file == null) {
+            throw new IllegalArgumentException("a run that averages its weights resumes from a checkpoint with the "
+                    + "average saved beside it, and none was given");
+        }
+        List<String> found = new ArrayList<>();
+        for (Path candidate : List.of(file, WeightAverage.previousBeside(file))) {
+            if (!java.nio.file.Files.isRegularFile(candidate)) {
+                continue;
+            }
+            TrainingState saved = TrainingState.fromJson(model.restore(candidate), candidate);
+            if (saved.nextEpoch() == resume.nextEpoch()) {
+                average.reset(model);
+                model.restore(resumeFrom);
+                return;
+            }
+            found.add(candidate + " (after epoch " + (saved.nextEpoch() - 1) + ")");
+        }
+        model.restore(resumeFrom);
+        throw new IllegalArgumentException("a run that averages its weights resumes with the average saved beside its "
+                + "checkpoint after the same epoch, " + (resume.nextEpoch() - 1) + " for " + resumeFrom + "; "
+                + (found.isEmpty() ? file + " does not exist" : "found " + String.join(", ", found)));
+    }
+
     private void save(Path checkpoint, TrainingState state) {
         Path parent = checkpoint.toAbsolutePath().getParent();
         try {
@@ -206,6 +293,10 @@ public final class Trainer {
 
     private TrainingResult finish(List<EpochRecord> history, StoppingRule rule, StopReason reason, String message) {
         parallel.barrier(); // the leader's last checkpoint is complete before any rank reads it
+        if (average != null && average.started()) {
+            average.swapIn(model); // the run's model is its average; its own weights are in the last checkpoint
+            trainedWeights = null;
+        }
         EpochRecord best = history.stream().filter(r -> r.epoch() == rule.bestEpoch()).findFirst().orElse(null);
         LOG.log(Level.INFO, message);
         return new TrainingResult(best, history, reason, message);
@@ -243,6 +334,10 @@ public final class Trainer {
             listener.onStep(epoch, batch.index() + 1, batches, pairs[0], sums[0] / steps[0]);
         });
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        if (average != null) {
+            average.update(model);
+            trainedWeights = average.swapIn(model);
+        }
         listener.onEvaluating(epoch);
         long e0 = System.nanoTime();
         EvalResult eval = evaluator.evaluate(new ModelRanker(model));

@@ -42,7 +42,8 @@ public final class TrainingRun {
         ModelConfig mc = config.model();
         ModelConfig sized = new ModelConfig(data.numUser(), data.numItem(), data.numWarmItem(), mc.dimE(),
                 mc.hiddenDim(), mc.wordDim(), mc.tempValue(), mc.lrLambda(), mc.regWeight(), mc.learningRate(),
-                mc.device(), mc.deviceIndex(), mc.numThreads(), mc.trainWordEmbedding(), mc.seed(), mc.kernels());
+                mc.device(), mc.deviceIndex(), mc.numThreads(), mc.trainWordEmbedding(), mc.seed(), mc.kernels(),
+                mc.reTempValue());
         ItemSets train = DatasetViews.sets(data.train());
         TrainingPairs pairs = TrainingPairs.of(train);
         NegativeSampler sampler = new NegativeSampler(data.numWarmItem(), config.sampling().numNeg(),
@@ -85,7 +86,7 @@ public final class TrainingRun {
         TrainingResult result;
         try (Evaluator evaluator = DatasetViews.evaluator(data, config.ks(), config.evalBlock(), parallel.evalShard())) {
             parallel.prepare(model);
-            result = new Trainer(model, filler, evaluator, config.options(), listener, parallel).run(resume);
+            result = new Trainer(model, filler, evaluator, config.options(), listener, parallel).run(resume, config.resumeFrom());
         } catch (RuntimeException | InterruptedException e) {
             model.close();
             throw e;
@@ -166,7 +167,7 @@ public final class TrainingRun {
      * same weights and Adam moments at the lower step size).
      */
     private static ModelConfig withTrainingSettings(ModelConfig stored, ModelConfig run) {
-        return stored.withTempValue(run.tempValue()).withLrLambda(run.lrLambda()).withRegWeight(run.regWeight())
+        return stored.withTempValue(run.tempValue()).withReTempValue(run.reTempValue()).withLrLambda(run.lrLambda()).withRegWeight(run.regWeight())
                 .withLearningRate(run.learningRate()).withTrainWordEmbedding(run.trainWordEmbedding())
                 .withDevice(run.device()).withDeviceIndex(run.deviceIndex()).withNumThreads(run.numThreads())
                 .withKernels(run.kernels());
@@ -177,6 +178,7 @@ public final class TrainingRun {
         List<String> changed = new ArrayList<>();
         changedSetting(changed, "--l_r", stored.learningRate(), run.learningRate());
         changedSetting(changed, "--temp_value", stored.tempValue(), run.tempValue());
+        changedSetting(changed, "--re-temp-value", stored.effectiveReTempValue(), run.effectiveReTempValue());
         changedSetting(changed, "--lr_lambda", stored.lrLambda(), run.lrLambda());
         changedSetting(changed, "--reg_weight", stored.regWeight(), run.regWeight());
         if (stored.trainWordEmbedding() != run.trainWordEmbedding()) {

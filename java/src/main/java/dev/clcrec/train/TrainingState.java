@@ -20,15 +20,25 @@ import java.util.List;
  *                  before it was recorded, which always selected on validation Recall over all items
  * @param lrDecays how often the step size was lowered ({@link LearningRateDecay}); 0 in states
  *                 written before it was recorded
+ * @param averageDecay the decay of the run's weight average ({@link TrainOptions#averageDecay()}); 0 when
+ *                     it kept none, as every state written before it was recorded
  */
 public record TrainingState(int formatVersion, long nextEpoch, String samplingKey, double bestRecall, long bestEpoch,
                             int epochsWithoutImprovement, long stepCount, List<EpochRecord> history,
-                            String selection, int lrDecays) {
+                            String selection, int lrDecays, double averageDecay) {
     public static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public TrainingState {
         history = List.copyOf(history);
+    }
+
+    /** A state of a run that kept no weight average. */
+    public TrainingState(int formatVersion, long nextEpoch, String samplingKey, double bestRecall, long bestEpoch,
+                         int epochsWithoutImprovement, long stepCount, List<EpochRecord> history, String selection,
+                         int lrDecays) {
+        this(formatVersion, nextEpoch, samplingKey, bestRecall, bestEpoch, epochsWithoutImprovement, stepCount,
+                history, selection, lrDecays, 0);
     }
 
     /** A state of a run whose step size was never lowered. */
@@ -63,6 +73,7 @@ public record TrainingState(int formatVersion, long nextEpoch, String samplingKe
                     + " is not the supported " + FORMAT_VERSION);
         }
         if (s.nextEpoch() < 0 || s.stepCount() < 0 || s.epochsWithoutImprovement() < 0 || s.lrDecays() < 0
+                || !(s.averageDecay() >= 0 && s.averageDecay() < 1)
                 || s.samplingKey() == null
                 || s.history().size() != s.nextEpoch()) {
             throw new IllegalArgumentException(checkpoint + ": inconsistent training state (next epoch "

@@ -21,7 +21,7 @@ class FlagValidationTest {
             "--lr-decay, 1", "--lr-decay, 0", "--lr-decays, -1", "--lr-decays, 11", "--lr-decay-patience, 0",
             "--lr-decay-warmup, -1",
             "--batch_size, 1000000000", "--batch_size, 0",
-            "--l_r, 0", "--l_r, NaN", "--temp_value, 0", "--num_sample, 1.5", "--topK, 0", "--step, 0",
+            "--l_r, 0", "--l_r, NaN", "--temp_value, 0", "--re-temp-value, -1", "--re-temp-value, NaN", "--num_sample, 1.5", "--topK, 0", "--step, 0",
             "--patience, 0", "--num_workers, -1", "--ks, 0", "--max-minutes, -1", "--save_file, ../../x.json",
             "--save_file, sub/x.json", "--prefix, ../p", "--hybrid, pairs", "--hybrid, ''"})
     void outOfRangeTrainFlagIsAUsageErrorNamingIt(String flag, String value) {

@@ -73,12 +73,14 @@ class TrainDefaultsTest {
                 assertEquals(Integer.parseInt(TrainDefaults.THIN_HIDDEN_DIM), c.config().model().hiddenDim());
                 assertEquals(0, c.config().options().decay().times(), "a fixed step size");
                 assertEquals(Integer.parseInt(TrainDefaults.THIN_PATIENCE), c.config().options().patience());
+                assertEquals(Double.parseDouble(TrainDefaults.THIN_AVERAGE_WEIGHTS), c.config().options().averageDecay());
                 assertEquals(Integer.parseInt(TrainDefaults.DIM_E), c.config().model().dimE(), "the rest unchanged");
                 assertEquals(Integer.parseInt(TrainDefaults.NUM_NEG), c.config().sampling().numNeg());
                 assertTrue(c.line().contains("(thin: under 1,000)") && c.line().contains("--temp_value 2 ")
                         && c.line().contains("--l_r 0.001 ") && c.line().contains("--reg_weight 0.01 ")
                         && c.line().contains("--hidden_dim 512 ") && c.line().contains("--lr-decays 0 ")
-                        && c.line().contains("--patience 15 "), c.line());
+                        && c.line().contains("--patience 15 ") && c.line().contains("--average-weights 0.8 "),
+                        c.line());
             }
         }
     }
@@ -99,6 +101,7 @@ class TrainDefaultsTest {
             assertEquals(0.1, authors.config().model().regWeight());
             assertEquals(0, authors.config().options().decay().times());
             assertEquals(7, authors.config().options().patience(), "the reference's stopping rule");
+            assertEquals(0, authors.config().options().averageDecay(), "each epoch's own weights");
             Chosen decays = onContent(content(arena, 95), "--data_path", "test-data", "--lr-decays", "1");
             assertEquals(1, decays.config().options().decay().times());
             Chosen reference = onContent(content(arena, 95), "--data_path", "test-data", "--reference-defaults");

@@ -115,9 +115,12 @@ final class JavaReference {
         return dot(idEmbedding[user], itemRepresentation(item));
     }
 
-    /** The reference's loss on one batch (items B x G, column 0 positive). */
-    StepLosses loss(long[] users, long[] items, int batch, int group, long[] hybrid, double temp, double lambda,
-            double regWeight) {
+    /**
+     * The reference's loss on one batch (items B x G, column 0 positive), the R-E term at its own
+     * temperature {@code reTemp} (the reference: {@code temp} for both).
+     */
+    StepLosses loss(long[] users, long[] items, int batch, int group, long[] hybrid, double temp, double reTemp,
+            double lambda, double regWeight) {
         Set<Integer> hybridRows = new HashSet<>();
         for (long r : hybrid) {
             hybridRows.add((int) r);
@@ -138,7 +141,7 @@ final class JavaReference {
                 int row = b * group + g;
                 int item = (int) items[row];
                 double[] encoded = encode(item);
-                re[g] = dot(reAnchor, normalize(encoded)) / temp;
+                re[g] = dot(reAnchor, normalize(encoded)) / reTemp;
                 double[] candidate = hybridRows.contains(row) ? encoded : idEmbedding[numUser + item];
                 ui[g] = dot(uiAnchor, candidate) / temp;
                 userNorms += norm(uiAnchor);

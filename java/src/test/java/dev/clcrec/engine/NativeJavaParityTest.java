@@ -53,7 +53,7 @@ class NativeJavaParityTest {
                 MemorySegment h = Fixtures.longs(arena, hybrid);
 
                 StepLosses expected = c.reference().loss(users, items, batch, group, hybrid,
-                        c.config.tempValue(), c.config.lrLambda(), c.config.regWeight());
+                        c.config.tempValue(), c.config.effectiveReTempValue(), c.config.lrLambda(), c.config.regWeight());
                 StepLosses computed = c.model.computeLoss(u, batch, i, group, h, hybrid.length);
                 assertLosses(expected, computed, "seed " + seed + " round " + round + " computeLoss");
                 // a training step reports the losses of the parameters it started from

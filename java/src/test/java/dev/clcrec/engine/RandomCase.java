@@ -79,7 +79,8 @@ final class RandomCase implements AutoCloseable {
                 .withDevice(TestDevice.get())
                 .withNumThreads(1)
                 .withTrainWordEmbedding(random.nextBoolean())
-                .withSeed(seed);
+                .withSeed(seed)
+                .withReTempValue(random.nextBoolean() ? 0.0 : 0.2 + 1.8 * random.nextDouble());
         model = ClcrecModel.create(config, new ContentFeatures(matrices, pairs));
 
         // duplicate a few warm items' id embeddings: their scores tie exactly for every user
