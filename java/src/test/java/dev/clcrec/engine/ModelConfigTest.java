@@ -22,7 +22,8 @@ class ModelConfigTest {
                 base.withDimE(8), base.withHiddenDim(16), base.withWordDim(4), base.withTempValue(2),
                 base.withLrLambda(0.5), base.withRegWeight(0.2), base.withLearningRate(0.01),
                 base.withDevice(Device.CPU), base.withDeviceIndex(1), base.withNumThreads(3),
-                base.withTrainWordEmbedding(false), base.withSeed(7), base.withKernels(Kernels.GENERIC));
+                base.withTrainWordEmbedding(false), base.withSeed(7), base.withKernels(Kernels.GENERIC),
+                base.withReTempValue(0.25));
         RecordComponent[] components = ModelConfig.class.getRecordComponents();
         assertEquals(components.length, changed.size(), "one wither per component");
         for (int i = 0; i < components.length; i++) {
@@ -40,7 +41,8 @@ class ModelConfigTest {
 
     @Test
     void nativeEngineKeepsTheConfig() {
-        ModelConfig c = new ModelConfig(5, 7, 4, 6, 12, 3, 1.5, 0.3, 0.05, 0.02, Device.CPU, 0, 1, false, 99L, Kernels.GENERIC);
+        ModelConfig c = new ModelConfig(5, 7, 4, 6, 12, 3, 1.5, 0.3, 0.05, 0.02, Device.CPU, 0, 1, false, 99L, Kernels.GENERIC,
+                0.4);
         try (Arena arena = Arena.ofConfined(); ClcrecModel model = ClcrecModel.create(c, new ContentFeatures(List.of(
                 new FeatureMatrix("v", Fixtures.floats(arena, new float[] {1, 2, 3, 4, 5, 6, 7}), 7, 1))))) {
             assertEquals(c, model.config());
