@@ -3,7 +3,8 @@
 # on the real MovieLens data of Debian's r-cran-dslabs, train with
 #   defaults   no model flags (our defaults, README "Default settings": on content under 1,000 columns,
 #              the bundled data's and MovieLens', --temp_value 2 --l_r 0.001 --reg_weight 0.01
-#              --hidden_dim 512 and a fixed step size; on 1,000 or more, CiteULike-t's, --dim_E 128 --num_neg 64)
+#              --hidden_dim 512 --patience 15 --average-weights 0.8 and a fixed step size; on 1,000 or more,
+#              CiteULike-t's, --dim_E 128 --num_neg 64)
 #   paper      the authors' MovieLens flags (--l_r 0.001 --reg_weight 0.1 --num_neg 128
 #              --lr_lambda 0.5 --temp_value 2 --num_sample 0.5 --dim_E 64): today's results before the defaults
 #   reference  --reference-defaults (the reference's argparse defaults: --lr_lambda 1 ...)
@@ -13,8 +14,11 @@
 #              in the default list): the table shows the same runs before and after it
 #   rich       --dim_E 128 --num_neg 64 on any content, the rich-content defaults (not in the default list)
 #   groups     the defaults plus --hybrid groups (not in the default list)
+#   own-weights the defaults plus --average-weights 0: each epoch's own weights (not in the default list)
+#   re-temp    the defaults plus --re-temp-value 0.5, a sharper R-E term (not in the default list)
 # each with --runs 3 (seeds 1-3), one LibTorch thread, the reference's selection rule (validation
-# Recall@10 over all items; id-only: validation warm Recall@10) and its 7-epoch stopping rule; then
+# Recall@10 over all items; id-only: validation warm Recall@10) and its stopping rule (7 epochs of patience,
+# 15 with the thin defaults); then
 # evaluates the content-kNN, content-profile and random baselines (`evaluate --baselines`, which do
 # not depend on the seed) and writes OUT/table.md: test Recall and NDCG @10/@20, all/warm/cold,
 # mean ± sample std over the seeds. Test metrics are only reported, never used to choose.
@@ -62,7 +66,10 @@ for name in $datasets; do
       distill) run distill --distill ;;
       rich) run rich --dim_E 128 --num_neg 64 ;;
       groups) run groups --hybrid groups ;;
-      *) echo "unknown configuration '$cfg' (use defaults, paper, reference, id-only, distill, rich, groups)" >&2; exit 2 ;;
+      own-weights) run own-weights --average-weights 0 ;;
+      re-temp) run re-temp --re-temp-value 0.5 ;;
+      *) echo "unknown configuration '$cfg' (use defaults, paper, reference, id-only, distill, rich, groups," \
+              "own-weights, re-temp)" >&2; exit 2 ;;
     esac
   done
   any=$(ls "$dir"/*/run-seed1/best.ckpt 2>/dev/null | head -n 1 || true)
