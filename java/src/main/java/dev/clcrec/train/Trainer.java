@@ -96,7 +96,7 @@ public final class Trainer {
             checkSameSelection(resume);
             checkSameAveraging(resume);
             if (average != null) {
-                restoreAverage(resume, resumeFrom);
+                average.restore(model, resume, resumeFrom);
             }
             rule = new StoppingRule(options.patience(), resume.bestRecall(), resume.bestEpoch(),
                     resume.epochsWithoutImprovement());
@@ -154,7 +154,8 @@ public final class Trainer {
                 }
                 if (average != null) {
                     if (options.averageCheckpoint() != null && parallel.leader()) {
-                        saveAverage(options.averageCheckpoint(), state);
+                        WeightAverage.keepPrevious(options.averageCheckpoint());
+                        save(options.averageCheckpoint(), state);
                     }
                     WeightAverage.put(model, trainedWeights);
                     trainedWeights = null;
@@ -231,54 +232,6 @@ public final class Trainer {
                     + resume.averageDecay() + " but this run uses " + options.averageDecay()
                     + "; use the same --average-weights to resume");
         }
-    }
-
-    /**
-     * Saves the average, keeping the one it replaces as {@link WeightAverage#previousBeside}: the last
-     * checkpoint is written after the average, so a crash between the two leaves the last checkpoint
-     * one epoch behind the average and level with the previous one.
-     */
-    private void saveAverage(Path file, TrainingState state) {
-        if (java.nio.file.Files.isRegularFile(file)) {
-            Path previous = WeightAverage.previousBeside(file);
-            try {
-                java.nio.file.Files.move(file, previous, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot keep " + file + " as " + previous + ": "
-                        + e.getMessage(), e);
-            }
-        }
-        save(file, state);
-    }
-
-    /**
-     * Reads the weight average saved beside {@code resumeFrom} after the same epoch (the newest, or the
-     * one before it), then puts the model back to {@code resumeFrom}'s own weights and optimizer state.
-     */
-    private void restoreAverage(TrainingState resume, Path resumeFrom) {
-        Path file = resumeFrom == null ? null : WeightAverage.fileBeside(resumeFrom);
-        if (file == null) {
-            throw new IllegalArgumentException("a run that averages its weights resumes from a checkpoint with the "
-                    + "average saved beside it, and none was given");
-        }
-        List<String> found = new ArrayList<>();
-        for (Path candidate : List.of(file, WeightAverage.previousBeside(file))) {
-            if (!java.nio.file.Files.isRegularFile(candidate)) {
-                continue;
-            }
-            TrainingState saved = TrainingState.fromJson(model.restore(candidate), candidate);
-            if (saved.nextEpoch() == resume.nextEpoch()) {
-                average.reset(model);
-                model.restore(resumeFrom);
-                return;
-            }
-            found.add(candidate + " (after epoch " + (saved.nextEpoch() - 1) + ")");
-        }
-        model.restore(resumeFrom);
-        throw new IllegalArgumentException("a run that averages its weights resumes with the average saved beside its "
-                + "checkpoint after the same epoch, " + (resume.nextEpoch() - 1) + " for " + resumeFrom + "; "
-                + (found.isEmpty() ? file + " does not exist" : "found " + String.join(", ", found)));
     }
 
     private void save(Path checkpoint, TrainingState state) {

@@ -1,7 +1,14 @@
 package dev.clcrec.train;
 
 import dev.clcrec.engine.ClcrecModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,7 +19,9 @@ import java.util.Map;
  * the drift, not the last epoch's noise.
  *
  * <p>Held on the heap (a copy of every parameter); the model's own weights are never changed here
- * except by {@link #swapIn}, which hands back what it replaced.
+ * except by {@link #swapIn}, which hands back what it replaced, and by {@link #restore} on a resume.
+ * A run saves the average beside its last checkpoint ({@link #fileBeside}), the one before it kept
+ * ({@link #previousBeside}).
  */
 final class WeightAverage {
     private final double decay;
@@ -66,23 +75,70 @@ final class WeightAverage {
         return replaced;
     }
 
+    /**
+     * Before a new average is saved to {@code file}: keeps the one there as {@link #previousBeside}.
+     * The last checkpoint is written after the average, so a crash between the two leaves the last
+     * checkpoint one epoch behind the new average and level with the previous one.
+     */
+    static void keepPrevious(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        Path previous = previousBeside(file);
+        try {
+            Files.move(file, previous, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep " + file + " as " + previous + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Continues the average of the run {@code resumeFrom} belongs to: reads the average saved beside it
+     * after the same epoch (the newest, or the one before it after a crash), then puts the model back to
+     * {@code resumeFrom}'s own weights and optimizer state. Refuses, naming the files, where there is none.
+     */
+    void restore(ClcrecModel model, TrainingState resume, Path resumeFrom) {
+        if (resumeFrom == null) {
+            throw new IllegalArgumentException("a run that averages its weights resumes from a checkpoint with the "
+                    + "average saved beside it, and none was given");
+        }
+        Path file = fileBeside(resumeFrom);
+        List<String> found = new ArrayList<>();
+        for (Path candidate : List.of(file, previousBeside(file))) {
+            if (!Files.isRegularFile(candidate)) {
+                continue;
+            }
+            TrainingState saved = TrainingState.fromJson(model.restore(candidate), candidate);
+            if (saved.nextEpoch() == resume.nextEpoch()) {
+                reset(model);
+                model.restore(resumeFrom);
+                return;
+            }
+            found.add(candidate + " (after epoch " + (saved.nextEpoch() - 1) + ")");
+        }
+        model.restore(resumeFrom);
+        throw new IllegalArgumentException("a run that averages its weights resumes with the average saved beside its "
+                + "checkpoint after the same epoch, " + (resume.nextEpoch() - 1) + " for " + resumeFrom + "; "
+                + (found.isEmpty() ? file + " does not exist" : "found " + String.join(", ", found)));
+    }
+
     /** Sets the model's parameters to {@code values}. */
     static void put(ClcrecModel model, Map<String, float[]> values) {
         values.forEach(model::setParameter);
     }
 
     /** Where a run saves the average beside its last checkpoint: {@code last.ckpt}, {@code last.average.ckpt}. */
-    static java.nio.file.Path fileBeside(java.nio.file.Path checkpoint) {
+    static Path fileBeside(Path checkpoint) {
         return withSuffix(checkpoint, ".average");
     }
 
     /** The average a run saved the epoch before {@code average}: {@code last.average.previous.ckpt}. */
-    static java.nio.file.Path previousBeside(java.nio.file.Path average) {
+    static Path previousBeside(Path average) {
         return withSuffix(average, ".previous");
     }
 
     /** {@code dir/name.ckpt} with {@code suffix}: {@code dir/name<suffix>.ckpt}. */
-    private static java.nio.file.Path withSuffix(java.nio.file.Path file, String suffix) {
+    private static Path withSuffix(Path file, String suffix) {
         String name = file.getFileName().toString();
         String stem = name.endsWith(".ckpt") ? name.substring(0, name.length() - ".ckpt".length()) : name;
         return file.resolveSibling(stem + suffix + ".ckpt");
