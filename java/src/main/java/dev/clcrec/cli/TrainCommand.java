@@ -382,7 +382,6 @@ final class TrainCommand implements Callable<Integer> {
             case "--num_neg" -> numNeg = Integer.parseInt(value);
             case "--lr_lambda" -> lrLambda = Double.parseDouble(value);
             case "--temp_value" -> tempValue = Double.parseDouble(value);
-            case "--re-temp-value" -> reTempValue = Double.parseDouble(value);
             case "--num_sample" -> numSample = Double.parseDouble(value);
             case "--dim_E" -> dimE = Integer.parseInt(value);
             case "--hidden_dim" -> hiddenDim = Integer.parseInt(value);

@@ -247,7 +247,7 @@ public final class Trainer {
     private TrainingResult finish(List<EpochRecord> history, StoppingRule rule, StopReason reason, String message) {
         parallel.barrier(); // the leader's last checkpoint is complete before any rank reads it
         if (average != null && average.started()) {
-            average.swapIn(model); // the run's model is its average; its own weights are in the last checkpoint
+            average.putInto(model); // the run's model is its average; its own weights are in the last checkpoint
             trainedWeights = null;
         }
         EpochRecord best = history.stream().filter(r -> r.epoch() == rule.bestEpoch()).findFirst().orElse(null);
@@ -288,8 +288,7 @@ public final class Trainer {
         });
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         if (average != null) {
-            average.update(model);
-            trainedWeights = average.swapIn(model);
+            trainedWeights = average.averageIn(model);
         }
         listener.onEvaluating(epoch);
         long e0 = System.nanoTime();

@@ -19,7 +19,7 @@ import java.util.Map;
  * the drift, not the last epoch's noise.
  *
  * <p>Held on the heap (a copy of every parameter); the model's own weights are never changed here
- * except by {@link #swapIn}, which hands back what it replaced, and by {@link #restore} on a resume.
+ * except by {@link #averageIn} and {@link #putInto}, and by {@link #restore} on a resume.
  * A run saves the average beside its last checkpoint ({@link #fileBeside}), the one before it kept
  * ({@link #previousBeside}).
  */
@@ -35,28 +35,30 @@ final class WeightAverage {
         this.decay = decay;
     }
 
-    double decay() {
-        return decay;
-    }
-
     /** Whether an epoch has been averaged in yet. */
     boolean started() {
         return !average.isEmpty();
     }
 
-    /** Averages in the model's current weights (the first call takes them as they are). */
-    void update(ClcrecModel model) {
+    /**
+     * Averages in the model's current weights (the first call takes them as they are) and puts the
+     * average into the model in their place; returns the weights it replaced, read once for both.
+     */
+    Map<String, float[]> averageIn(ClcrecModel model) {
+        Map<String, float[]> trained = weights(model);
         if (!started()) {
-            average.putAll(weights(model));
-            return;
-        }
-        for (Map.Entry<String, float[]> e : average.entrySet()) {
-            float[] a = e.getValue();
-            float[] w = model.parameter(e.getKey());
-            for (int i = 0; i < a.length; i++) {
-                a[i] = (float) (decay * a[i] + (1 - decay) * w[i]);
+            trained.forEach((name, w) -> average.put(name, w.clone()));
+        } else {
+            for (Map.Entry<String, float[]> e : average.entrySet()) {
+                float[] a = e.getValue();
+                float[] w = trained.get(e.getKey());
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (float) (decay * a[i] + (1 - decay) * w[i]);
+                }
             }
         }
+        put(model, average);
+        return trained;
     }
 
     /** Takes the model's current weights as the average, as after a resume from a saved average. */
@@ -65,14 +67,12 @@ final class WeightAverage {
         average.putAll(weights(model));
     }
 
-    /** Puts the average into the model and returns the weights it replaced. */
-    Map<String, float[]> swapIn(ClcrecModel model) {
+    /** Puts the average into the model (its own weights are lost: they are in the last checkpoint). */
+    void putInto(ClcrecModel model) {
         if (!started()) {
             throw new IllegalStateException("nothing averaged yet");
         }
-        Map<String, float[]> replaced = weights(model);
         put(model, average);
-        return replaced;
     }
 
     /**
@@ -144,7 +144,7 @@ final class WeightAverage {
         return file.resolveSibling(stem + suffix + ".ckpt");
     }
 
-        static Map<String, float[]> weights(ClcrecModel model) {
+    static Map<String, float[]> weights(ClcrecModel model) {
         Map<String, float[]> copy = new LinkedHashMap<>();
         for (String name : model.parameterNames()) {
             copy.put(name, model.parameter(name));
