@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code evaluate}: full-ranking metrics of a checkpoint on val and test x all/warm/cold. */
@@ -30,17 +31,38 @@ final class EvaluateCommand implements Callable<Integer> {
     int step;
     @Option(names = "--baselines", description = "Also evaluate the content-only and random baselines.")
     boolean baselines;
+    @Option(names = "--content-fusion", split = ",", paramLabel = "WEIGHT",
+            description = {"Also evaluate the model with each content baseline's evidence on new items at these "
+                    + "weights: per user, over the cold items, z(model) + WEIGHT x z(baseline) mapped back to the "
+                    + "model's mean and spread there; warm items keep the model's scores. Rows 'CLCRec + content-kNN "
+                    + "xW' and 'CLCRec + content-profile xW'. Measures what the baselines know that the model misses; "
+                    + "the server does not rank this way."})
+    double[] contentFusion;
 
     @Override
     public Integer call() throws InterruptedException {
         m.check(spec);
-        new FlagChecks(spec).eachInRange("--ks", ks, 1, FlagChecks.MAX_K).intRange("--step", step, 1, Integer.MAX_VALUE);
+        FlagChecks checks = new FlagChecks(spec).eachInRange("--ks", ks, 1, FlagChecks.MAX_K)
+                .intRange("--step", step, 1, Integer.MAX_VALUE);
+        if (contentFusion != null) {
+            for (double w : contentFusion) {
+                checks.nonNegativeFinite("--content-fusion", w);
+            }
+        }
         try (Dataset data = Datasets.open(DataPaths.resolve(spec, m.dataPath))) {
             ContentFeatures content = ContentSelection.select(data.content(), m.hasV, m.hasA, m.hasT);
+            if (contentFusion != null && content.modalities().isEmpty()) {
+                throw new ParameterException(spec.commandLine(),
+                        "--content-fusion compares items by their content columns, and the selected content has none "
+                                + "(word-level text only)");
+            }
             Map<String, EvalResult> table = new LinkedHashMap<>();
             long t0 = System.nanoTime();
             try (Recommender rec = Recommender.load(m.model, data, content, m.device(), m.threads)) {
                 table.put("CLCRec", rec.evaluate(ks, step));
+                if (contentFusion != null) {
+                    table.putAll(ContentFusion.evaluate(data, content, rec.model(), contentFusion, ks, step));
+                }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (baselines) {

@@ -51,6 +51,9 @@ class FlagValidationTest {
         r = MainTest.run("evaluate", "--data_path", "test-data", "--model", "x.ckpt", "--ks", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--ks"), r.err());
+        r = MainTest.run("evaluate", "--data_path", "test-data", "--model", "x.ckpt", "--content-fusion", "0.5,-1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--content-fusion"), r.err());
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -1,0 +1,117 @@
+package dev.clcrec.eval;
+
+/**
+ * The model's scores with a content baseline's evidence added on cold items. For each user, over the
+ * cold items, both score vectors are standardised (mean 0, standard deviation 1) and summed as
+ * {@code z(model) + weight * z(content)}; the sum is then mapped back to the mean and spread of the
+ * model's own cold scores. Standardising per user is what lets one weight serve every user: the
+ * model's dot products and a baseline's summed similarities live on scales that differ by orders of
+ * magnitude and from user to user. Mapping back re-orders the cold items among themselves without
+ * changing how their scores spread against the warm items', which stay the model's (content evidence
+ * knows little about warm items next to their id embeddings), so the ranking over all items is not
+ * flooded by cold items. Scaling a user's model vector scales all its scores alike, scaling a
+ * baseline's scores changes nothing, and weight 0 ranks as the model.
+ *
+ * <p>This measures how much of what the content baselines know about a user the trained model
+ * misses on new items (BENCHMARKS.md, "Content evidence beside the model"); the server does not
+ * rank this way.
+ */
+public final class FusedRanker extends ScoreRanker {
+    private final float[] users;
+    private final float[] items;
+    private final int dim;
+    private final int firstCold;
+    private final ScoreRanker content;
+    private final double weight;
+
+    /**
+     * @param users     numUser x dim user vectors of the model
+     * @param items     numItem x dim item vectors of the model (id embeddings of warm items, the
+     *                  encoder's output for cold ones: what the model ranks by)
+     * @param firstCold the first cold item (the number of warm items); items from it on get the evidence
+     * @param content   the baseline whose standardised scores are added
+     * @param weight    the baseline's weight, finite and at least 0
+     */
+    public FusedRanker(float[] users, float[] items, int dim, int firstCold, ScoreRanker content, double weight) {
+        super(content.numItem());
+        if (dim <= 0 || items.length != (long) content.numItem() * dim || users.length % dim != 0) {
+            throw new IllegalArgumentException("model vectors do not fit " + content.numItem() + " items of width "
+                    + dim + ": " + users.length + " user and " + items.length + " item values");
+        }
+        if (firstCold < 0 || firstCold > content.numItem()) {
+            throw new IllegalArgumentException("first cold item " + firstCold + " is outside 0.." + content.numItem());
+        }
+        if (!(weight >= 0) || !Double.isFinite(weight)) {
+            throw new IllegalArgumentException("fusion weight must be a finite number >= 0, got " + weight);
+        }
+        this.users = users;
+        this.items = items;
+        this.dim = dim;
+        this.firstCold = firstCold;
+        this.content = content;
+        this.weight = weight;
+    }
+
+    @Override
+    public float[] scores(int user) {
+        int n = numItem();
+        double[] model = new double[n];
+        int base = user * dim;
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            int row = j * dim;
+            for (int c = 0; c < dim; c++) {
+                s += (double) users[base + c] * items[row + c];
+            }
+            model[j] = s;
+        }
+        float[] fused = new float[n];
+        for (int j = 0; j < n; j++) {
+            fused[j] = (float) model[j];
+        }
+        if (weight == 0 || n - firstCold < 2) {
+            return fused;
+        }
+        float[] c = content.scores(user);
+        int cold = n - firstCold;
+        double[] evidence = new double[cold];
+        for (int j = firstCold; j < n; j++) {
+            evidence[j - firstCold] = c[j];
+        }
+        double evidenceMean = mean(evidence, 0, cold);
+        double evidenceSpread = spread(evidence, 0, cold);
+        double modelMean = mean(model, firstCold, n);
+        double modelSpread = spread(model, firstCold, n);
+        if (evidenceSpread == 0 || modelSpread == 0) {
+            return fused; // no evidence (a user without training items) or nothing to re-order
+        }
+        double[] mixed = new double[cold];
+        for (int j = 0; j < cold; j++) {
+            mixed[j] = (model[firstCold + j] - modelMean) / modelSpread
+                    + weight * (evidence[j] - evidenceMean) / evidenceSpread;
+        }
+        double mixedSpread = spread(mixed, 0, cold);
+        for (int j = 0; j < cold; j++) {
+            fused[firstCold + j] = (float) (modelMean + modelSpread * mixed[j] / mixedSpread);
+        }
+        return fused;
+    }
+
+    private static double mean(double[] v, int from, int to) {
+        double sum = 0;
+        for (int j = from; j < to; j++) {
+            sum += v[j];
+        }
+        return sum / (to - from);
+    }
+
+    // The population standard deviation of v[from..to).
+    private static double spread(double[] v, int from, int to) {
+        double mean = mean(v, from, to);
+        double sq = 0;
+        for (int j = from; j < to; j++) {
+            sq += (v[j] - mean) * (v[j] - mean);
+        }
+        return Math.sqrt(sq / (to - from));
+    }
+}
