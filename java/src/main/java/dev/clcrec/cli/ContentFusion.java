@@ -4,6 +4,7 @@ import dev.clcrec.data.Dataset;
 import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.eval.ContentBaseline;
+import dev.clcrec.eval.DotProductRanker;
 import dev.clcrec.eval.EvalResult;
 import dev.clcrec.eval.Evaluator;
 import dev.clcrec.eval.FusedRanker;
@@ -27,15 +28,14 @@ final class ContentFusion {
         baselines.put("content-kNN",
                 ItemKnnBaseline.of(content, train, data.numWarmItem(), ItemKnnBaseline.DEFAULT_NEIGHBOURS));
         baselines.put("content-profile", ContentBaseline.ranker(content, train));
-        float[] users = model.userEmbeddings();
-        float[] items = model.itemRepresentation();
-        int dim = Math.toIntExact(model.config().dimE());
+        DotProductRanker own = new DotProductRanker(model.userEmbeddings(), model.itemRepresentation(),
+                Math.toIntExact(model.config().dimE()));
         Map<String, EvalResult> rows = new LinkedHashMap<>();
         try (Evaluator evaluator = DatasetViews.evaluator(data, ks, blockSize)) {
             baselines.forEach((name, baseline) -> {
                 for (double w : weights) {
                     rows.put(String.format(Locale.ROOT, "CLCRec + %s x%s", name, w),
-                            evaluator.evaluate(new FusedRanker(users, items, dim, data.numWarmItem(), baseline, w)));
+                            evaluator.evaluate(new FusedRanker(own, data.numWarmItem(), baseline, w)));
                 }
             });
         }

@@ -17,36 +17,32 @@ package dev.clcrec.eval;
  * rank this way.
  */
 public final class FusedRanker extends ScoreRanker {
-    private final float[] users;
-    private final float[] items;
-    private final int dim;
+    private final ScoreRanker model;
     private final int firstCold;
     private final ScoreRanker content;
     private final double weight;
 
     /**
-     * @param users     numUser x dim user vectors of the model
-     * @param items     numItem x dim item vectors of the model (id embeddings of warm items, the
-     *                  encoder's output for cold ones: what the model ranks by)
+     * @param model     the model's scores (a {@link DotProductRanker} over its user vectors and the
+     *                  item vectors it ranks by: id embeddings of warm items, the encoder's output for
+     *                  cold ones)
      * @param firstCold the first cold item (the number of warm items); items from it on get the evidence
      * @param content   the baseline whose standardised scores are added
      * @param weight    the baseline's weight, finite and at least 0
      */
-    public FusedRanker(float[] users, float[] items, int dim, int firstCold, ScoreRanker content, double weight) {
-        super(content.numItem());
-        if (dim <= 0 || items.length != (long) content.numItem() * dim || users.length % dim != 0) {
-            throw new IllegalArgumentException("model vectors do not fit " + content.numItem() + " items of width "
-                    + dim + ": " + users.length + " user and " + items.length + " item values");
+    public FusedRanker(ScoreRanker model, int firstCold, ScoreRanker content, double weight) {
+        super(model.numItem());
+        if (content.numItem() != model.numItem()) {
+            throw new IllegalArgumentException("the model ranks " + model.numItem() + " items and the baseline "
+                    + content.numItem());
         }
-        if (firstCold < 0 || firstCold > content.numItem()) {
-            throw new IllegalArgumentException("first cold item " + firstCold + " is outside 0.." + content.numItem());
+        if (firstCold < 0 || firstCold > model.numItem()) {
+            throw new IllegalArgumentException("first cold item " + firstCold + " is outside 0.." + model.numItem());
         }
         if (!(weight >= 0) || !Double.isFinite(weight)) {
             throw new IllegalArgumentException("fusion weight must be a finite number >= 0, got " + weight);
         }
-        this.users = users;
-        this.items = items;
-        this.dim = dim;
+        this.model = model;
         this.firstCold = firstCold;
         this.content = content;
         this.weight = weight;
@@ -54,41 +50,29 @@ public final class FusedRanker extends ScoreRanker {
 
     @Override
     public float[] scores(int user) {
-        int n = numItem();
-        double[] model = new double[n];
-        int base = user * dim;
-        for (int j = 0; j < n; j++) {
-            double s = 0;
-            int row = j * dim;
-            for (int c = 0; c < dim; c++) {
-                s += (double) users[base + c] * items[row + c];
-            }
-            model[j] = s;
-        }
-        float[] fused = new float[n];
-        for (int j = 0; j < n; j++) {
-            fused[j] = (float) model[j];
-        }
-        if (weight == 0 || n - firstCold < 2) {
+        float[] fused = model.scores(user);
+        int n = fused.length;
+        int cold = n - firstCold;
+        if (weight == 0 || cold < 2) {
             return fused;
         }
         float[] c = content.scores(user);
-        int cold = n - firstCold;
+        double[] own = new double[cold];
         double[] evidence = new double[cold];
-        for (int j = firstCold; j < n; j++) {
-            evidence[j - firstCold] = c[j];
+        for (int j = 0; j < cold; j++) {
+            own[j] = fused[firstCold + j];
+            evidence[j] = c[firstCold + j];
         }
         double evidenceMean = mean(evidence, 0, cold);
         double evidenceSpread = spread(evidence, 0, cold);
-        double modelMean = mean(model, firstCold, n);
-        double modelSpread = spread(model, firstCold, n);
+        double modelMean = mean(own, 0, cold);
+        double modelSpread = spread(own, 0, cold);
         if (evidenceSpread == 0 || modelSpread == 0) {
             return fused; // no evidence (a user without training items) or nothing to re-order
         }
         double[] mixed = new double[cold];
         for (int j = 0; j < cold; j++) {
-            mixed[j] = (model[firstCold + j] - modelMean) / modelSpread
-                    + weight * (evidence[j] - evidenceMean) / evidenceSpread;
+            mixed[j] = (own[j] - modelMean) / modelSpread + weight * (evidence[j] - evidenceMean) / evidenceSpread;
         }
         double mixedSpread = spread(mixed, 0, cold);
         for (int j = 0; j < cold; j++) {

@@ -50,7 +50,8 @@ class EvaluateContentFusionTest {
     private static double[] metrics(String table, String model, String setting) {
         String line = table.lines().filter(l -> l.startsWith(model + " ")
                         && l.substring(model.length()).trim().startsWith("test") && l.contains(" " + setting + " "))
-                .findFirst().orElseThrow(() -> new AssertionError("no test " + setting + " row of " + model + "\n" + table));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no test " + setting + " row of " + model + "\n" + table));
         String[] f = line.substring(model.length()).trim().split("\\s+");
         return Arrays.stream(f, 3, f.length).mapToDouble(Double::parseDouble).toArray();
     }
