@@ -8,8 +8,9 @@ package dev.clcrec.eval;
  * model's dot products and a baseline's summed similarities live on scales that differ by orders of
  * magnitude and from user to user. Mapping back re-orders the cold items among themselves without
  * changing how their scores spread against the warm items', which stay the model's (content evidence
- * knows little about warm items next to their id embeddings), so the ranking over all items is not
- * flooded by cold items. Scaling a user's model vector scales all its scores alike, scaling a
+ * knows little about warm items next to their id embeddings), so cold items as a group do not flood
+ * the ranking over all items (a baseline whose scores are zero for most items and large for a few,
+ * as content-kNN's, can still lift those few to the top of it). Scaling a user's model vector scales all its scores alike, scaling a
  * baseline's scores changes nothing, and weight 0 ranks as the model.
  *
  * <p>This measures how much of what the content baselines know about a user the trained model
