@@ -26,7 +26,8 @@
 #     MAX_EPOCHS: most epochs per training (default 60); DATASETS: "bundled dslabs" (default both;
 #     "citeulike" adds CiteULike-t, prepared from the raw files in $CITEULIKE_DIR, kept out of the repository);
 #     CONFIGS: the configurations to train (default all four); finished ones are not trained again.
-# Logs: OUT_DIR/<dataset>/<config>.log. Needs a built project (scripts/setup.sh).
+# Logs: OUT_DIR/<dataset>/<config>.log; the CPU and OpenBLAS kernels in OUT_DIR/machine.txt.
+# Needs a built project (scripts/setup.sh).
 set -euo pipefail
 out=${1:?usage: bench-accuracy.sh OUT_DIR [MAX_EPOCHS [DATASETS]]}
 epochs=${2:-60}
@@ -34,6 +35,10 @@ datasets=${3:-bundled dslabs}
 root=$(cd "$(dirname "$0")/.." && pwd)
 clcrec="$root/scripts/clcrec"
 mkdir -p "$out"
+# OpenBLAS picks its matrix kernels by CPU, and another kernel set changes a run from its first epoch
+# (BENCHMARKS.md, "Content evidence beside the model"): every log names the kernels it ran on
+# ("Core: ..."), and OUT/machine.txt says which CPU and kernels this benchmark's runs had.
+export OPENBLAS_VERBOSE=2
 paper=(--l_r 0.001 --reg_weight 0.1 --num_neg 128 --lr_lambda 0.5 --temp_value 2 --num_sample 0.5 --dim_E 64)
 for name in $datasets; do
   case "$name" in
@@ -77,5 +82,9 @@ for name in $datasets; do
     "$clcrec" evaluate --data_path "$data" --model "$any" --threads 1 --ks 10,20 --baselines > "$dir/baselines.txt"
   fi
 done
+{
+  echo "cpu: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1), $(nproc) cores"
+  echo "openblas: $(grep -h -m 1 '^Core:' "$out"/*/*.log 2>/dev/null | head -n 1 || true)"
+} > "$out/machine.txt"
 python3 "$root/scripts/accuracy-table.py" "$out" $datasets > "$out/table.md"
 cat "$out/table.md"
