@@ -5,6 +5,7 @@ import dev.clcrec.data.Dataset;
 import dev.clcrec.data.Datasets;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.eval.EvalResult;
+import dev.clcrec.eval.ScoreRanker;
 import dev.clcrec.sampling.SamplingConfig;
 import dev.clcrec.train.ResultsTable;
 import dev.clcrec.train.RunConfig;
@@ -56,12 +57,15 @@ final class EvaluateCommand implements Callable<Integer> {
                         "--content-fusion compares items by their content columns, and the selected content has none "
                                 + "(word-level text only)");
             }
+            // Built once for both flags: content-kNN compares every item with every warm item.
+            Map<String, ScoreRanker> contentBaselines = contentFusion != null || baselines
+                    ? TrainReport.contentBaselines(data, content) : Map.of();
             Map<String, EvalResult> table = new LinkedHashMap<>();
             long t0 = System.nanoTime();
             try (Recommender rec = Recommender.load(m.model, data, content, m.device(), m.threads)) {
                 table.put("CLCRec", rec.evaluate(ks, step));
                 if (contentFusion != null) {
-                    table.putAll(ContentFusion.evaluate(data, content, rec.model(), contentFusion, ks, step));
+                    table.putAll(ContentFusion.evaluate(data, rec.model(), contentBaselines, contentFusion, ks, step));
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -69,7 +73,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 RunConfig cfg = new RunConfig(dev.clcrec.engine.ModelConfig.defaults(1, 1, 1),
                         new SamplingConfig(1, 0, 0, 1, 0, false), new TrainOptions(0, 1, ks[0], null, null, 0), ks,
                         step, null);
-                table.putAll(TrainReport.baselines(data, content, cfg, false));
+                table.putAll(TrainReport.baselines(data, content, contentBaselines, cfg, false));
             }
             var out = spec.commandLine().getOut();
             out.print(ResultsTable.compare(m.model + " on " + data.name()

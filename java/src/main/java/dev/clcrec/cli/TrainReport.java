@@ -11,6 +11,7 @@ import dev.clcrec.sampling.ItemSets;
 import dev.clcrec.eval.EvalResult;
 import dev.clcrec.eval.Evaluator;
 import dev.clcrec.eval.RandomRanker;
+import dev.clcrec.eval.ScoreRanker;
 import dev.clcrec.train.DatasetViews;
 import dev.clcrec.train.IdOnlyBaseline;
 import dev.clcrec.train.ResultsFiles;
@@ -134,6 +135,13 @@ final class TrainReport {
      */
     static Map<String, EvalResult> baselines(Dataset data, ContentFeatures content, RunConfig config,
                                              boolean trainIdOnly) throws InterruptedException {
+        return baselines(data, content, contentBaselines(data, content), config, trainIdOnly);
+    }
+
+    /** {@link #baselines(Dataset, ContentFeatures, RunConfig, boolean)} over content baselines already built. */
+    static Map<String, EvalResult> baselines(Dataset data, ContentFeatures content,
+                                             Map<String, ScoreRanker> contentBaselines, RunConfig config,
+                                             boolean trainIdOnly) throws InterruptedException {
         Map<String, EvalResult> m = new LinkedHashMap<>();
         if (trainIdOnly) {
             EvalResult idOnly = IdOnlyBaseline.evaluate(data, content, config);
@@ -142,13 +150,24 @@ final class TrainReport {
             }
         }
         try (Evaluator ev = DatasetViews.evaluator(data, config.ks(), config.evalBlock())) {
-            if (!content.modalities().isEmpty()) {
-                ItemSets train = DatasetViews.sets(data.train());
-                m.put("content-kNN", ev.evaluate(
-                        ItemKnnBaseline.of(content, train, data.numWarmItem(), ItemKnnBaseline.DEFAULT_NEIGHBOURS)));
-                m.put("content-profile", ev.evaluate(ContentBaseline.ranker(content, train)));
-            }
+            contentBaselines.forEach((name, ranker) -> m.put(name, ev.evaluate(ranker)));
             m.put("random", ev.evaluate(new RandomRanker(data.numItem(), config.sampling().seed())));
+        }
+        return m;
+    }
+
+    /**
+     * The content-only baselines by name, content-kNN then content-profile (none when the content has
+     * no columns, as word-level text alone): built once, since content-kNN compares every item with
+     * every warm item.
+     */
+    static Map<String, ScoreRanker> contentBaselines(Dataset data, ContentFeatures content) {
+        Map<String, ScoreRanker> m = new LinkedHashMap<>();
+        if (!content.modalities().isEmpty()) {
+            ItemSets train = DatasetViews.sets(data.train());
+            m.put("content-kNN",
+                    ItemKnnBaseline.of(content, train, data.numWarmItem(), ItemKnnBaseline.DEFAULT_NEIGHBOURS));
+            m.put("content-profile", ContentBaseline.ranker(content, train));
         }
         return m;
     }

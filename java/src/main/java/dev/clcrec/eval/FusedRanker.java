@@ -10,8 +10,9 @@ package dev.clcrec.eval;
  * changing how their scores spread against the warm items', which stay the model's (content evidence
  * knows little about warm items next to their id embeddings), so cold items as a group do not flood
  * the ranking over all items (a baseline whose scores are zero for most items and large for a few,
- * as content-kNN's, can still lift those few to the top of it). Scaling a user's model vector scales all its scores alike, scaling a
- * baseline's scores changes nothing, and weight 0 ranks as the model.
+ * as content-kNN's, can still lift those few to the top of it). Scaling a user's model vector
+ * scales all its scores alike, scaling a baseline's scores changes nothing, and weight 0 ranks as
+ * the model.
  *
  * <p>This measures how much of what the content baselines know about a user the trained model
  * misses on new items (BENCHMARKS.md, "Content evidence beside the model"); the server does not
@@ -64,10 +65,10 @@ public final class FusedRanker extends ScoreRanker {
             own[j] = fused[firstCold + j];
             evidence[j] = c[firstCold + j];
         }
-        double evidenceMean = mean(evidence, 0, cold);
-        double evidenceSpread = spread(evidence, 0, cold);
-        double modelMean = mean(own, 0, cold);
-        double modelSpread = spread(own, 0, cold);
+        double evidenceMean = mean(evidence);
+        double evidenceSpread = spread(evidence, evidenceMean);
+        double modelMean = mean(own);
+        double modelSpread = spread(own, modelMean);
         if (evidenceSpread == 0 || modelSpread == 0) {
             return fused; // no evidence (a user without training items) or nothing to re-order
         }
@@ -75,28 +76,27 @@ public final class FusedRanker extends ScoreRanker {
         for (int j = 0; j < cold; j++) {
             mixed[j] = (own[j] - modelMean) / modelSpread + weight * (evidence[j] - evidenceMean) / evidenceSpread;
         }
-        double mixedSpread = spread(mixed, 0, cold);
+        double mixedSpread = spread(mixed, 0); // a sum of two centred vectors: its mean is 0
         for (int j = 0; j < cold; j++) {
             fused[firstCold + j] = (float) (modelMean + modelSpread * mixed[j] / mixedSpread);
         }
         return fused;
     }
 
-    private static double mean(double[] v, int from, int to) {
+    private static double mean(double[] v) {
         double sum = 0;
-        for (int j = from; j < to; j++) {
-            sum += v[j];
+        for (double x : v) {
+            sum += x;
         }
-        return sum / (to - from);
+        return sum / v.length;
     }
 
-    // The population standard deviation of v[from..to).
-    private static double spread(double[] v, int from, int to) {
-        double mean = mean(v, from, to);
+    // The population standard deviation of v about its mean.
+    private static double spread(double[] v, double mean) {
         double sq = 0;
-        for (int j = from; j < to; j++) {
-            sq += (v[j] - mean) * (v[j] - mean);
+        for (double x : v) {
+            sq += (x - mean) * (x - mean);
         }
-        return Math.sqrt(sq / (to - from));
+        return Math.sqrt(sq / v.length);
     }
 }

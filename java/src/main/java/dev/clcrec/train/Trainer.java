@@ -34,7 +34,10 @@ public final class Trainer {
     private final TrainingListener listener;
     private final DataParallel parallel;
     private final WeightAverage average;
-    /** The model's own weights while the average stands in for them (evaluation, best checkpoint). */
+    /**
+     * The model's own weights while the average stands in for them (evaluation, best checkpoint); null
+     * when it holds them itself.
+     */
     private Map<String, float[]> trainedWeights;
 
     public Trainer(ClcrecModel model, BatchFiller filler, Evaluator evaluator, TrainOptions options,
@@ -157,8 +160,10 @@ public final class Trainer {
                         WeightAverage.keepPrevious(options.averageCheckpoint());
                         save(options.averageCheckpoint(), state);
                     }
-                    WeightAverage.put(model, trainedWeights);
-                    trainedWeights = null;
+                    if (trainedWeights != null) { // null in the average's first epoch: it is the model's own
+                        WeightAverage.put(model, trainedWeights);
+                        trainedWeights = null;
+                    }
                 }
                 if (options.lastCheckpoint() != null && parallel.leader()) {
                     save(options.lastCheckpoint(), state);

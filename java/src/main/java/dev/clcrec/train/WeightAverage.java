@@ -42,19 +42,20 @@ final class WeightAverage {
 
     /**
      * Averages in the model's current weights (the first call takes them as they are) and puts the
-     * average into the model in their place; returns the weights it replaced, read once for both.
+     * average into the model in their place; returns the weights it replaced, read once for both, or
+     * null on the first call, where the average is the model's weights and nothing is replaced.
      */
     Map<String, float[]> averageIn(ClcrecModel model) {
         Map<String, float[]> trained = weights(model);
         if (!started()) {
             trained.forEach((name, w) -> average.put(name, w.clone()));
-        } else {
-            for (Map.Entry<String, float[]> e : average.entrySet()) {
-                float[] a = e.getValue();
-                float[] w = trained.get(e.getKey());
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = (float) (decay * a[i] + (1 - decay) * w[i]);
-                }
+            return null;
+        }
+        for (Map.Entry<String, float[]> e : average.entrySet()) {
+            float[] a = e.getValue();
+            float[] w = trained.get(e.getKey());
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) (decay * a[i] + (1 - decay) * w[i]);
             }
         }
         put(model, average);
