@@ -1,5 +1,6 @@
 package dev.clcrec.api;
 
+import dev.clcrec.eval.FusionCalibration;
 import dev.clcrec.retrieval.HnswIndex;
 import dev.clcrec.retrieval.Hits;
 import dev.clcrec.state.ItemContent;
@@ -42,7 +43,8 @@ final class Catalog {
     static Catalog of(ServingModel m) {
         ItemStore store = new ItemStore(m.dimE, m.numItem);
         for (int i = 0; i < m.numItem; i++) {
-            store.append(m.itemIds.get(i), i, i >= m.numWarmItem, m.items, i * m.dimE, null);
+            store.append(m.itemIds.get(i), i, i >= m.numWarmItem, m.items, i * m.dimE, null,
+                    m.evidence == null ? null : m.evidence.modelItem(i));
         }
         return new Catalog(m, store, store.size(), 0, 0, m.numItem);
     }
@@ -125,6 +127,18 @@ final class Catalog {
      * given rows (ascending) and the rows the filter leaves out.
      */
     List<Recommendation> recommend(float[] user, int userOffset, int[] excluded, int k, ItemFilter filter) {
+        return recommend(user, userOffset, excluded, k, filter, null);
+    }
+
+    /**
+     * One user's content evidence on cold rows: a cold row's score is {@code user.fuse(model score,
+     * profile . evidence)} (FusionCalibration.User); warm rows keep the model's score.
+     */
+    record ColdFusion(FusionCalibration.User user, float[] profile) {}
+
+    /** As above, with cold rows' scores fused as {@code fusion} says (null: the model's scores). */
+    List<Recommendation> recommend(float[] user, int userOffset, int[] excluded, int k, ItemFilter filter,
+                                   ColdFusion fusion) {
         float[] s = SCRATCH.get();
         int nextExcluded = 0;
         int kk = Math.min(k, Math.max(1, liveCount()));
@@ -135,8 +149,14 @@ final class Catalog {
         float bar = Float.NEGATIVE_INFINITY; // once k rows are held, a row must reach the k-th score
         for (int b0 = 0; b0 < size; b0 += ItemStore.ROWS) {
             ItemStore.Block block = blocks[b0 / ItemStore.ROWS];
+            if (filter == ItemFilter.COLD && block.coldRows == 0) {
+                continue;
+            }
             int rows = Math.min(ItemStore.ROWS, size - b0);
             score(user, userOffset, block, rows, s);
+            if (fusion != null && block.coldRows > 0) {
+                fuseCold(fusion, block, rows, s);
+            }
             for (int r = 0; r < rows; r++) {
                 float v = s[r];
                 if (v < bar) {
@@ -233,6 +253,26 @@ final class Catalog {
                 s[r] += x * c[r];
             }
         }
+    }
+
+    private static void fuseCold(ColdFusion fusion, ItemStore.Block block, int rows, float[] s) {
+        float[] p = fusion.profile();
+        for (int r = 0; r < rows; r++) {
+            if (!block.cold[r]) {
+                continue;
+            }
+            float[] x = block.evidence[r];
+            float e = 0;
+            for (int c = 0; c < p.length; c++) {
+                e += p[c] * x[c];
+            }
+            s[r] = fusion.user().fuse(s[r], e);
+        }
+    }
+
+    /** The content unit vector of a row (null when the model does not fuse content evidence). */
+    float[] evidence(int row) {
+        return blocks[row / ItemStore.ROWS].evidence[row % ItemStore.ROWS];
     }
 
     /** The rows of the model user's training items still here, ascending. */

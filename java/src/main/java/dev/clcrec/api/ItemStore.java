@@ -34,6 +34,8 @@ final class ItemStore {
         final boolean[] cold = new boolean[ROWS];
         final long[] removedAt = new long[ROWS];
         final ItemContent[] content = new ItemContent[ROWS]; // runtime-added rows only
+        final float[][] evidence = new float[ROWS][];        // content unit vectors, when the model fuses
+        int coldRows;                                         // appended cold rows, removed or not
 
         Block(int dim) {
             columns = new float[dim][ROWS];
@@ -80,8 +82,13 @@ final class ItemStore {
         return size;
     }
 
-    /** Appends a row (invisible to readers until a catalog with a larger size is published). */
-    int append(String id, int dense, boolean cold, float[] vectors, int offset, ItemContent content) {
+    /**
+     * Appends a row (invisible to readers until a catalog with a larger size is published).
+     *
+     * @param evidence the item's content unit vector when the model fuses content evidence, else null
+     */
+    int append(String id, int dense, boolean cold, float[] vectors, int offset, ItemContent content,
+               float[] evidence) {
         int row = size;
         int b = row / ROWS;
         if (b == blocks.length) {
@@ -99,6 +106,10 @@ final class ItemStore {
         block.dense[r] = dense;
         block.cold[r] = cold;
         block.content[r] = content;
+        block.evidence[r] = evidence;
+        if (cold) {
+            block.coldRows++;
+        }
         rowOfId.put(id, row);
         if (content == null && dense < rowOfModelItem.length) {
             rowOfModelItem[dense] = row;
@@ -169,7 +180,7 @@ final class ItemStore {
                 continue;
             }
             b.copyRow(r, v, 0);
-            out.append(b.ids[r], b.dense[r], b.cold[r], v, 0, b.content[r]);
+            out.append(b.ids[r], b.dense[r], b.cold[r], v, 0, b.content[r], b.evidence[r]);
         }
         return out;
     }

@@ -122,9 +122,26 @@ final class LiveState implements AutoCloseable {
         }
     }
 
-    /** The catalog's top k for a user vector: through its graph when it has one and serves this size. */
-    private List<Recommendation> rank(Catalog c, float[] user, int offset, int[] excluded, int k, ItemFilter filter) {
+    /**
+     * The catalog's top k for a user vector: through its graph when it has one and serves this size.
+     * With content evidence ({@code fusion} not null) the cold rows' scores are not the graph's inner
+     * products, so the graph finds the warm rows and the cold rows are scanned (a scan visits only the
+     * blocks that hold cold rows).
+     */
+    private List<Recommendation> rank(Catalog c, float[] user, int offset, int[] excluded, int k, ItemFilter filter,
+                                      Catalog.ColdFusion fusion) {
         HnswIndex index = c.store.index();
+        if (fusion != null && filter != ItemFilter.WARM) {
+            if (index == null || !indexer.serves(c)) {
+                return c.recommend(user, offset, excluded, k, filter, fusion);
+            }
+            List<Recommendation> cold = c.recommend(user, offset, excluded, k, ItemFilter.COLD, fusion);
+            List<Recommendation> served = filter == ItemFilter.COLD ? cold : top(k, cold,
+                    c.recommendIndexed(index, indexer.options().hnsw().efSearch(), user, offset, excluded, k,
+                            ItemFilter.WARM));
+            recall.offer(served, () -> c.recommend(user, offset, excluded, k, filter, fusion));
+            return served;
+        }
         if (index != null && indexer.serves(c)) {
             List<Recommendation> served =
                     c.recommendIndexed(index, indexer.options().hnsw().efSearch(), user, offset, excluded, k, filter);
@@ -132,6 +149,19 @@ final class LiveState implements AutoCloseable {
             return served;
         }
         return c.recommend(user, offset, excluded, k, filter);
+    }
+
+    /** The best k of two lists, each best first: by score, ties to the lower dense id (as the scan orders). */
+    private static List<Recommendation> top(int k, List<Recommendation> a, List<Recommendation> b) {
+        List<Recommendation> out = new ArrayList<>(Math.min(k, a.size() + b.size()));
+        int i = 0;
+        int j = 0;
+        while (out.size() < k && (i < a.size() || j < b.size())) {
+            boolean takeA = j == b.size() || (i < a.size() && (a.get(i).score() > b.get(j).score()
+                    || (a.get(i).score() == b.get(j).score() && a.get(i).item() < b.get(j).item())));
+            out.add(takeA ? a.get(i++) : b.get(j++));
+        }
+        return out;
     }
 
     /** The graph's recall against the exact scan over recently sampled requests; NaN before any. */
@@ -164,14 +194,16 @@ final class LiveState implements AutoCloseable {
         int[] recorded = h == null ? new int[0] : rowsOf(c, h.items());
         Integer modelUser = userId == null ? null : c.model.userIndex.get(userId);
         if (modelUser != null) {
-            int[] excluded = merge(c.trainingRows(modelUser), recorded);
+            int[] training = c.trainingRows(modelUser);
+            int offset = modelUser * c.model.dimE;
             return new Recommendations(userId, Recommendations.Basis.MODEL, c.model.version,
-                    rank(c, c.model.users, modelUser * c.model.dimE, excluded, k, filter));
+                    rank(c, c.model.users, offset, merge(training, recorded), k, filter,
+                            fusionFor(c, c.model.users, offset, modelUser, training, recorded)));
         }
         float[] v = h == null ? null : vectorFor(c, h);
         if (v != null) {
             return new Recommendations(userId, Recommendations.Basis.FOLD_IN, c.model.version,
-                    rank(c, v, 0, recorded, k, filter));
+                    rank(c, v, 0, recorded, k, filter, fusionFor(c, v, 0, -1, new int[0], recorded)));
         }
         return new Recommendations(userId, Recommendations.Basis.POPULAR, c.model.version,
                 popular(c, recorded, k, filter));
@@ -180,8 +212,46 @@ final class LiveState implements AutoCloseable {
     /** Recommendations for a model user given by dense id (training and recorded items excluded). */
     List<Recommendation> recommend(Catalog c, int user, int k, ItemFilter filter) {
         UserHistory h = users.get(c.model.userIds.get(user));
-        int[] excluded = h == null ? c.trainingRows(user) : merge(c.trainingRows(user), rowsOf(c, h.items()));
-        return rank(c, c.model.users, user * c.model.dimE, excluded, k, filter);
+        int[] training = c.trainingRows(user);
+        int[] recorded = h == null ? new int[0] : rowsOf(c, h.items());
+        int offset = user * c.model.dimE;
+        return rank(c, c.model.users, offset, merge(training, recorded), k, filter,
+                fusionFor(c, c.model.users, offset, user, training, recorded));
+    }
+
+    /**
+     * A user's content evidence on cold rows, or null when the model does not fuse (or the user has
+     * no items to build a profile from). The profile is the mean content unit vector of the model
+     * user's training items (all of them, in training order, as the content-profile baseline the
+     * weight was chosen with) and of its recorded items that are not among them.
+     *
+     * @param modelUser    the model user's dense id, or -1 for a folded-in user
+     * @param trainingRows the model user's training rows still in the catalog, ascending
+     * @param recorded     the rows of the user's recorded items, ascending
+     */
+    private static Catalog.ColdFusion fusionFor(Catalog c, float[] user, int offset, int modelUser,
+                                               int[] trainingRows, int[] recorded) {
+        ContentEvidence ev = c.model.evidence;
+        if (ev == null) {
+            return null;
+        }
+        List<float[]> vectors = new ArrayList<>();
+        if (modelUser >= 0) {
+            var train = c.model.train;
+            for (long p = train.offsets()[modelUser]; p < train.offsets()[modelUser + 1]; p++) {
+                vectors.add(ev.modelItem(train.columns()[(int) p]));
+            }
+        }
+        int previous = -1;
+        for (int row : recorded) {
+            if (row != previous && Arrays.binarySearch(trainingRows, row) < 0) {
+                vectors.add(c.evidence(row));
+            }
+            previous = row;
+        }
+        float[] profile = ev.profile(vectors);
+        var fused = ev.forUser(user, offset, profile);
+        return fused == null ? null : new Catalog.ColdFusion(fused, profile);
     }
 
     /** Whether a user has recorded interactions (a model user or not). */
@@ -591,7 +661,10 @@ final class LiveState implements AutoCloseable {
     private static Catalog withAdded(Catalog c, List<ItemContent> items, float[] encoded) {
         int d = c.model.dimE;
         for (int r = 0; r < items.size(); r++) {
-            c.store.append(items.get(r).id(), c.nextDense + r, true, encoded, r * d, items.get(r));
+            ItemContent item = items.get(r);
+            float[] evidence = c.model.evidence == null ? null
+                    : ContentEvidence.unit(item.features(), c.model.modalityNames);
+            c.store.append(item.id(), c.nextDense + r, true, encoded, r * d, item, evidence);
         }
         return new Catalog(c.model, c.store, c.store.size(), c.version, c.removedRows, c.nextDense + items.size());
     }

@@ -10,6 +10,7 @@ import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.engine.Device;
 import dev.clcrec.engine.FeatureMatrix;
+import dev.clcrec.eval.ContentVectors;
 import dev.clcrec.eval.EvalResult;
 import dev.clcrec.eval.Evaluator;
 import dev.clcrec.eval.ModelRanker;
@@ -99,9 +100,11 @@ public final class Recommender implements AutoCloseable {
                     .orElseGet(() -> denseIds(data.numUser()));
             List<String> items = data.ids().map(IdMapping::itemIds)
                     .orElseGet(() -> denseIds(data.numItem()));
+            double fusion = training == null ? 0 : training.fusionWeight();
             ServingModel sm = new ServingModel(model, "unversioned", users, items, data.train(),
                     content.modalities().stream().map(FeatureMatrix::name).toList(),
-                    content.modalities().stream().mapToLong(FeatureMatrix::cols).toArray(), content.words() != null);
+                    content.modalities().stream().mapToLong(FeatureMatrix::cols).toArray(), content.words() != null,
+                    fusion, fusion == 0 ? null : ContentVectors.of(content).values());
             return new Recommender(data, content, training, sm, device, numThreads, RetrievalOptions.DEFAULTS);
         } catch (RuntimeException e) {
             model.close();
@@ -233,7 +236,8 @@ public final class Recommender implements AutoCloseable {
         try {
             return new ServingModel(b.model(), b.manifest().modelVersion(), b.userIds(), b.itemIds(), b.train(),
                     b.modalities().stream().map(BundleManifest.Modality::name).toList(),
-                    b.modalities().stream().mapToLong(BundleManifest.Modality::width).toArray(), b.wordText());
+                    b.modalities().stream().mapToLong(BundleManifest.Modality::width).toArray(), b.wordText(),
+                    b.fusionWeight(), b.contentVectors());
         } catch (RuntimeException e) {
             b.model().close();
             throw e;
@@ -249,7 +253,7 @@ public final class Recommender implements AutoCloseable {
             throw new IllegalStateException("this Recommender was opened from a bundle; copy that bundle instead");
         }
         ServingModel m = live.catalog().model;
-        return BundleWriter.write(dir, m.model, content, data.name(), m.userIds, m.itemIds, m.train);
+        return BundleWriter.write(dir, m.model, content, data.name(), m.userIds, m.itemIds, m.train, m.fusionWeight());
     }
 
     /**

@@ -168,8 +168,10 @@ final class Retrainer implements AutoCloseable {
                 try (ClcrecModel candidate = trained.model()) {
                     RetrainGate.Values g = RetrainGate.evaluate(c, data, candidate, crit);
                     candidateDir = history.newCandidate();
+                    // The weight of content evidence carries over: choosing it again needs validation data
+                    // of the kind training had, and it is a property of the content more than of the model.
                     BundleManifest m = BundleWriter.write(candidateDir, candidate, data.dataset.content(), "retrain",
-                            data.userIds, data.itemIds, data.dataset.train());
+                            data.userIds, data.itemIds, data.dataset.train(), c.model.fusionWeight());
                     boolean pass = g.candidate() >= g.serving() - o.tolerance();
                     String values = String.format(Locale.ROOT, "%s: candidate %.5f, serving %.5f, tolerance %.5f "
                             + "(%d held-out pairs of %d users)", critName, g.candidate(), g.serving(), o.tolerance(),

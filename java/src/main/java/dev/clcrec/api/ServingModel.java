@@ -35,9 +35,20 @@ final class ServingModel {
     final List<String> modalityNames;
     final long[] modalityWidths;
     final boolean wordText;
+    final ContentEvidence evidence; // null when the model ranks cold items alone
 
     ServingModel(ClcrecModel model, String version, List<String> userIds, List<String> itemIds, Interactions train,
                  List<String> modalityNames, long[] modalityWidths, boolean wordText) {
+        this(model, version, userIds, itemIds, train, modalityNames, modalityWidths, wordText, 0, null);
+    }
+
+    /**
+     * @param fusionWeight   the weight of content evidence on cold items (0: none)
+     * @param contentVectors every model item's content unit vector when {@code fusionWeight > 0}
+     */
+    ServingModel(ClcrecModel model, String version, List<String> userIds, List<String> itemIds, Interactions train,
+                 List<String> modalityNames, long[] modalityWidths, boolean wordText, double fusionWeight,
+                 float[] contentVectors) {
         this.model = model;
         this.version = version;
         this.dimE = model.config().dimE();
@@ -57,6 +68,12 @@ final class ServingModel {
         this.modalityNames = List.copyOf(modalityNames);
         this.modalityWidths = modalityWidths.clone();
         this.wordText = wordText;
+        this.evidence = ContentEvidence.of(fusionWeight, contentVectors, items, dimE, numItem, numWarmItem);
+    }
+
+    /** The weight of content evidence on cold items this model serves with (0: none). */
+    double fusionWeight() {
+        return evidence == null ? 0 : evidence.weight();
     }
 
     int user(String id) {

@@ -9,12 +9,18 @@ import java.util.List;
  *
  * @param modelVersion a short fingerprint of the checkpoint, reported by the server's metrics
  * @param normalisation how the engine normalises content before encoding (stateless: nothing to store)
+ * @param contentFusion how much content evidence the model fuses into cold items' scores; null (and in
+ *                      version 1 bundles, absent) when none
  */
 public record BundleManifest(String format, int formatVersion, String modelVersion, String created, String dataset,
                              long numUser, long numItem, long numWarmItem, int dimE, List<Modality> modalities,
-                             WordText wordText, String normalisation, List<FileEntry> files) {
+                             WordText wordText, String normalisation, List<FileEntry> files,
+                             ContentFusion contentFusion) {
     public static final String FORMAT = "clcrec-bundle";
-    public static final int VERSION = 1;
+    /** Version 2 added content_fusion: a build that reads only version 1 would serve without it. */
+    public static final int VERSION = 2;
+    /** The oldest version this build reads (version 1 bundles have no content fusion). */
+    public static final int OLDEST_READABLE_VERSION = 1;
     public static final String NORMALISATION =
             "each modality L2-normalised per row (eps 1e-12) by the engine, then concatenated in the listed order";
 
@@ -23,6 +29,19 @@ public record BundleManifest(String format, int formatVersion, String modelVersi
 
     /** Word-level text: the (2, count) int64 word-pair file and the size of the word table. */
     public record WordText(String file, long numWords) {}
+
+    /**
+     * Content evidence on cold items (dev.clcrec.eval.FusionCalibration): per user, over the model's own
+     * cold items, its standardised content-profile scores times {@code weight} added to its standardised
+     * model scores, mapped back to the model's cold scores.
+     *
+     * @param weight   the evidence's weight, chosen on validation after training (finite, above 0)
+     * @param evidence what the evidence is: "content-profile" (each user's mean content unit vector,
+     *                 each modality L2-normalised, concatenated, normalised again)
+     */
+    public record ContentFusion(double weight, String evidence) {
+        public static final String PROFILE = "content-profile";
+    }
 
     /** A file of the bundle, with its byte size and SHA-256 (lower-case hex). */
     public record FileEntry(String name, long bytes, String sha256) {}

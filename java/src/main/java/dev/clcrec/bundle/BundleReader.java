@@ -11,6 +11,7 @@ import dev.clcrec.data.npy.NpyFile;
 import dev.clcrec.engine.ClcrecException;
 import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
+import dev.clcrec.eval.ContentVectors;
 import dev.clcrec.engine.Device;
 import dev.clcrec.engine.FeatureMatrix;
 import dev.clcrec.engine.ModelConfig;
@@ -54,9 +55,18 @@ public final class BundleReader {
             throw new BundleFormatException(manifestFile, "format '" + m.format() + "', expected '"
                     + BundleManifest.FORMAT + "'");
         }
-        if (m.formatVersion() != BundleManifest.VERSION) {
+        if (m.formatVersion() < BundleManifest.OLDEST_READABLE_VERSION || m.formatVersion() > BundleManifest.VERSION) {
             throw new BundleFormatException(manifestFile, "format version " + m.formatVersion()
-                    + ", this build reads version " + BundleManifest.VERSION);
+                    + ", this build reads versions " + BundleManifest.OLDEST_READABLE_VERSION + " to "
+                    + BundleManifest.VERSION);
+        }
+        BundleManifest.ContentFusion fusion = m.contentFusion();
+        if (fusion != null && (!(fusion.weight() > 0) || !Double.isFinite(fusion.weight())
+                || !BundleManifest.ContentFusion.PROFILE.equals(fusion.evidence()) || m.modalities() == null
+                || m.modalities().isEmpty())) {
+            throw new BundleFormatException(manifestFile, "content_fusion: weight " + fusion.weight() + " and evidence '"
+                    + fusion.evidence() + "' are not a fusion this build serves (a finite weight above 0 over '"
+                    + BundleManifest.ContentFusion.PROFILE + "', which needs content modalities)");
         }
         if (m.files() == null || m.modalities() == null || m.numUser() < 1 || m.numItem() < 1 || m.dimE() < 1
                 || m.numWarmItem() < 0 || m.numWarmItem() > m.numItem()) {
@@ -123,8 +133,12 @@ public final class BundleReader {
         Interactions train = train(dir, numUser, numItem, m.numWarmItem());
         Path ckpt = dir.resolve(BundleWriter.CHECKPOINT);
         ClcrecModel model;
+        float[] contentVectors = null;
         try (Arena arena = Arena.ofConfined()) { // the engine copies the content it keeps
             ContentFeatures content = content(dir, m, arena);
+            if (m.contentFusion() != null) {
+                contentVectors = ContentVectors.of(content).values();
+            }
             try {
                 model = ClcrecModel.load(ckpt, content, device, 0, numThreads);
             } catch (ClcrecException e) {
@@ -143,7 +157,7 @@ public final class BundleReader {
                         + " (mismatched bundle)");
             }
             return new OpenedBundle(dir, m, model, userIds, itemIds, train, List.copyOf(m.modalities()),
-                    m.wordText() != null);
+                    m.wordText() != null, contentVectors);
         } catch (RuntimeException e) {
             model.close();
             throw e;

@@ -58,6 +58,22 @@ public final class BundleWriter {
      */
     public static BundleManifest write(Path bundleDir, ClcrecModel model, ContentFeatures content, String dataset,
                                        List<String> userIds, List<String> itemIds, Interactions train) {
+        return write(bundleDir, model, content, dataset, userIds, itemIds, train, 0);
+    }
+
+    /**
+     * As above, with the weight of content evidence the served model fuses into its cold items' scores
+     * (0: none; see {@link BundleManifest.ContentFusion}).
+     */
+    public static BundleManifest write(Path bundleDir, ClcrecModel model, ContentFeatures content, String dataset,
+                                       List<String> userIds, List<String> itemIds, Interactions train,
+                                       double fusionWeight) {
+        if (!(fusionWeight >= 0) || !Double.isFinite(fusionWeight)) {
+            throw new IllegalArgumentException("fusion weight must be a finite number >= 0, got " + fusionWeight);
+        }
+        if (fusionWeight > 0 && content.modalities().isEmpty()) {
+            throw new IllegalArgumentException("content fusion needs content columns; word-level text alone has none");
+        }
         var cfg = model.config();
         if (userIds.size() != cfg.numUser() || itemIds.size() != cfg.numItem() || train.numRows() != cfg.numUser()) {
             throw new IllegalArgumentException("bundle parts disagree with the model: " + userIds.size() + " user ids, "
@@ -69,7 +85,8 @@ public final class BundleWriter {
             Files.createDirectories(parent);
             Path tmp = Files.createTempDirectory(parent, "." + bundleDir.getFileName() + ".tmp-");
             try {
-                BundleManifest manifest = writeParts(tmp, model, content, dataset, userIds, itemIds, train);
+                BundleManifest manifest = writeParts(tmp, model, content, dataset, userIds, itemIds, train,
+                        fusionWeight);
                 replace(tmp, bundleDir.toAbsolutePath());
                 return manifest;
             } catch (RuntimeException | IOException e) {
@@ -82,8 +99,8 @@ public final class BundleWriter {
     }
 
     private static BundleManifest writeParts(Path dir, ClcrecModel model, ContentFeatures content, String dataset,
-                                             List<String> userIds, List<String> itemIds, Interactions train)
-            throws IOException {
+                                             List<String> userIds, List<String> itemIds, Interactions train,
+                                             double fusionWeight) throws IOException {
         var cfg = model.config();
         model.save(dir.resolve(CHECKPOINT));
         json().writeValue(dir.resolve(CONFIG).toFile(), cfg);
@@ -119,7 +136,9 @@ public final class BundleWriter {
                 .sha256().substring(0, 16);
         BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, BundleManifest.VERSION, version,
                 Instant.now().toString(), dataset, cfg.numUser(), cfg.numItem(), cfg.numWarmItem(), cfg.dimE(),
-                List.copyOf(modalities), words, BundleManifest.NORMALISATION, List.copyOf(files));
+                List.copyOf(modalities), words, BundleManifest.NORMALISATION, List.copyOf(files),
+                fusionWeight > 0 ? new BundleManifest.ContentFusion(fusionWeight, BundleManifest.ContentFusion.PROFILE)
+                        : null);
         json().writeValue(dir.resolve(MANIFEST).toFile(), manifest);
         sync(dir.resolve(MANIFEST));
         sync(dir);

@@ -49,6 +49,16 @@ final class FlagChecks {
         return this;
     }
 
+    /** Each value of a list flag (null: not given). */
+    FlagChecks nonNegativeFinite(String flag, double[] values) {
+        if (values != null) {
+            for (double v : values) {
+                nonNegativeFinite(flag, v);
+            }
+        }
+        return this;
+    }
+
     FlagChecks unitInterval(String flag, double value) {
         if (!(value >= 0 && value <= 1)) {
             throw fail(flag, Double.toString(value), "must be in [0, 1]");

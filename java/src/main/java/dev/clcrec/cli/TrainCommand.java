@@ -202,6 +202,13 @@ final class TrainCommand implements Callable<Integer> {
             + "teacher items: min(tanh(a x freq), tanh(M)); 0 weighs every item 1 (default ${DEFAULT-VALUE}).",
             defaultValue = "4")
     double distillPopularity;
+    @Option(names = "--content-fusion", split = ",", paramLabel = "WEIGHT", description = {"Candidate weights of "
+            + "content evidence on new items, one chosen on validation after training: per user, over the cold items, "
+            + "z(model) + WEIGHT x z(content profile), mapped back to the model's mean and spread there; warm items "
+            + "keep the model's scores. The bundle keeps the chosen weight and the server ranks that way. 0 = the "
+            + "model alone (default ${DEFAULT-VALUE}; " + TrainDefaults.THIN_CONTENT_FUSION + " on content under "
+            + TrainDefaults.RICH_CONTENT_COLUMNS + " columns unless --l_r is given)."}, defaultValue = "0")
+    double[] contentFusion;
     @picocli.CommandLine.Mixin
     DistributedOptions distributed;
 
@@ -268,6 +275,7 @@ final class TrainCommand implements Callable<Integer> {
         FlagChecks c = new FlagChecks(spec);
         c.positiveFinite("--l_r", learningRate)
                 .nonNegativeFinite("--reg_weight", regWeight)
+                .nonNegativeFinite("--content-fusion", contentFusion)
                 .intRange("--num_workers", numWorkers, 0, FlagChecks.MAX_WORKERS)
                 .intRange("--num_neg", numNeg, 1, FlagChecks.MAX_NUM_NEG)
                 .unitInterval("--lr_lambda", lrLambda)
@@ -335,8 +343,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static RunConfig withDeviceIndex(RunConfig c, int index) {
-        return new RunConfig(c.model().withDeviceIndex(index), c.sampling(), c.options(), c.ks(), c.evalBlock(),
-                c.resumeFrom());
+        return c.withModel(c.model().withDeviceIndex(index));
     }
 
     RunConfig runConfig() {
@@ -355,7 +362,7 @@ final class TrainCommand implements Callable<Integer> {
         Distillation.Options distillation = !distill ? null : new Distillation.Options(new DistillTerms(
                 distillWeights[0], distillWeights[1], distillWeights[2], distillWeights[3], distillLr),
                 distillEpochs, 3, 1024, distillPopularity);
-        return new RunConfig(model, sampling, options, ks, step, weightLoad, distillation);
+        return new RunConfig(model, sampling, options, ks, step, weightLoad, distillation, contentFusion);
     }
 
     /**
@@ -389,6 +396,8 @@ final class TrainCommand implements Callable<Integer> {
             case "--lr-decays" -> lrDecays = Integer.parseInt(value);
             case "--patience" -> patience = Integer.parseInt(value);
             case "--average-weights" -> averageWeights = Double.parseDouble(value);
+            case "--content-fusion" -> contentFusion = java.util.Arrays.stream(value.split(","))
+                    .mapToDouble(Double::parseDouble).toArray();
             default -> throw new IllegalStateException("no field for " + flag);
         }
     }
@@ -422,6 +431,7 @@ final class TrainCommand implements Callable<Integer> {
                 choose("--lr-decays", TrainDefaults.THIN_LR_DECAYS);
                 choose("--patience", TrainDefaults.THIN_PATIENCE);
                 choose("--average-weights", TrainDefaults.THIN_AVERAGE_WEIGHTS);
+                choose("--content-fusion", TrainDefaults.THIN_CONTENT_FUSION);
             }
         }
         if (chosenForContent.isEmpty()) {

@@ -17,13 +17,8 @@ public final class ContentBaseline {
         int width = items.width();
         float[] users = new float[Math.multiplyExact(train.numRows(), width)];
         for (int u = 0; u < train.numRows(); u++) {
-            int len = train.rowEnd(u) - train.rowStart(u);
-            for (int p = train.rowStart(u); p < train.rowEnd(u); p++) {
-                int j = train.columns()[p];
-                for (int c = 0; c < width; c++) {
-                    users[u * width + c] += items.values()[j * width + c] / len;
-                }
-            }
+            System.arraycopy(items.profile(train.columns(), train.rowStart(u), train.rowEnd(u)), 0, users, u * width,
+                    width);
         }
         return new DotProductRanker(users, items.values(), width);
     }

@@ -7,44 +7,82 @@ import java.lang.foreign.ValueLayout;
 /**
  * Raw content as one unit vector per item, for the content-only baselines: each modality
  * L2-normalised per row (as the model's input), concatenated, then normalised again so a dot
- * product is a cosine similarity. Word-level text is not used (it has no raw vector).
+ * product is a cosine similarity. Word-level text is not used (it has no raw vector). Also the
+ * content evidence a served model fuses into its cold items' scores ({@link FusionCalibration}).
+ *
+ * @param values numItem x width, row-major; not to be modified
  */
-record ContentVectors(float[] values, int numItem, int width) {
+public record ContentVectors(float[] values, int numItem, int width) {
 
-    static ContentVectors of(ContentFeatures content) {
+    /** Every item's unit vector, from the content's feature matrices (rows in dense-id order). */
+    public static ContentVectors of(ContentFeatures content) {
         if (content.modalities().isEmpty()) {
             throw new IllegalArgumentException("the content baselines need at least one feature matrix");
         }
         int numItem = Math.toIntExact(content.rows());
         int width = Math.toIntExact(content.modalities().stream().mapToLong(FeatureMatrix::cols).sum());
         float[] items = new float[Math.multiplyExact(numItem, width)];
-        int col = 0;
-        for (FeatureMatrix m : content.modalities()) {
-            int d = Math.toIntExact(m.cols());
-            for (int j = 0; j < numItem; j++) {
-                double norm = 0;
-                for (int c = 0; c < d; c++) {
-                    float v = m.data().getAtIndex(ValueLayout.JAVA_FLOAT, (long) j * d + c);
-                    norm += (double) v * v;
-                }
-                float inv = (float) (1.0 / Math.max(Math.sqrt(norm), 1e-12));
-                for (int c = 0; c < d; c++) {
-                    items[j * width + col + c] = m.data().getAtIndex(ValueLayout.JAVA_FLOAT, (long) j * d + c) * inv;
-                }
-            }
-            col += d;
-        }
+        float[][] parts = new float[content.modalities().size()][];
         for (int j = 0; j < numItem; j++) {
-            double norm = 0;
-            for (int c = 0; c < width; c++) {
-                norm += (double) items[j * width + c] * items[j * width + c];
+            for (int m = 0; m < parts.length; m++) {
+                FeatureMatrix f = content.modalities().get(m);
+                int d = Math.toIntExact(f.cols());
+                parts[m] = f.data().asSlice((long) j * d * Float.BYTES, (long) d * Float.BYTES)
+                        .toArray(ValueLayout.JAVA_FLOAT);
             }
-            float inv = (float) (1.0 / Math.max(Math.sqrt(norm), 1e-12));
-            for (int c = 0; c < width; c++) {
-                items[j * width + c] *= inv;
-            }
+            unitInto(parts, items, j * width);
         }
         return new ContentVectors(items, numItem, width);
+    }
+
+    /** One item's unit vector from its modalities' raw rows, in the model's modality order. */
+    public static float[] unit(float[][] modalities) {
+        int width = 0;
+        for (float[] m : modalities) {
+            width += m.length;
+        }
+        float[] out = new float[width];
+        unitInto(modalities, out, 0);
+        return out;
+    }
+
+    private static void unitInto(float[][] modalities, float[] out, int offset) {
+        int col = offset;
+        for (float[] m : modalities) {
+            double norm = 0;
+            for (float v : m) {
+                norm += (double) v * v;
+            }
+            float inv = (float) (1.0 / Math.max(Math.sqrt(norm), 1e-12));
+            for (int c = 0; c < m.length; c++) {
+                out[col + c] = m[c] * inv;
+            }
+            col += m.length;
+        }
+        double norm = 0;
+        for (int c = offset; c < col; c++) {
+            norm += (double) out[c] * out[c];
+        }
+        float inv = (float) (1.0 / Math.max(Math.sqrt(norm), 1e-12));
+        for (int c = offset; c < col; c++) {
+            out[c] *= inv;
+        }
+    }
+
+    /**
+     * The mean of the given items' unit vectors (a user's content profile), summed in the order given:
+     * the content-profile baseline's user vector.
+     */
+    public float[] profile(int[] items, int from, int to) {
+        float[] p = new float[width];
+        int len = to - from;
+        for (int i = from; i < to; i++) {
+            int o = items[i] * width;
+            for (int c = 0; c < width; c++) {
+                p[c] += values[o + c] / len;
+            }
+        }
+        return p;
     }
 
     /** Cosine similarity of items a and b. */

@@ -56,6 +56,13 @@ public final class ResultsFiles {
         if (result.distillation() != null) {
             root.put("distillation", result.distillation());
         }
+        if (result.fusion() != null) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("weight", result.fusion().weight());
+            f.put("criterion", result.fusion().criterion().toString());
+            f.put("tried", result.fusion().tried());
+            root.put("content_fusion", f);
+        }
         return root;
     }
 

@@ -10,15 +10,40 @@ import java.util.List;
  * @param history every epoch, including those before a resume, as trained (before any distillation)
  * @param message human-readable account of why training stopped
  * @param distillation what the distillation after training did, or null when none ran
+ * @param fusion       the content evidence chosen after training (ContentFusionChoice), or null when
+ *                     none was tried; the served model fuses at its weight
  */
 public record TrainingResult(EpochRecord best, List<EpochRecord> history, StopReason reason, String message,
-                             Distillation.Result distillation) {
+                             Distillation.Result distillation, ContentFusionChoice.Result fusion) {
     public TrainingResult {
         history = List.copyOf(history);
     }
 
     public TrainingResult(EpochRecord best, List<EpochRecord> history, StopReason reason, String message) {
-        this(best, history, reason, message, null);
+        this(best, history, reason, message, null, null);
+    }
+
+    public TrainingResult(EpochRecord best, List<EpochRecord> history, StopReason reason, String message,
+                          Distillation.Result distillation) {
+        this(best, history, reason, message, distillation, null);
+    }
+
+    /** The weight the served model gives content evidence on cold items (0 when none was chosen). */
+    public double fusionWeight() {
+        return fusion == null ? 0 : fusion.weight();
+    }
+
+    /**
+     * This result with content fusion chosen: the best epoch's evaluation becomes the fused model's
+     * (the model as served); the history stays as trained.
+     */
+    public TrainingResult fused(ContentFusionChoice.Result f) {
+        EpochRecord b = best;
+        if (b != null && f.weight() > 0) {
+            b = new EpochRecord(b.epoch(), b.loss(), b.lossRe(), b.lossUi(), b.reg(), b.mat(), b.steps(),
+                    b.trainSeconds(), b.samplerWaitSeconds(), b.nativeStepSeconds(), b.evalSeconds(), f.eval());
+        }
+        return new TrainingResult(b, history, reason, message + "; " + f.describe(), distillation, f);
     }
 
     /**
@@ -31,6 +56,6 @@ public record TrainingResult(EpochRecord best, List<EpochRecord> history, StopRe
             b = new EpochRecord(b.epoch(), b.loss(), b.lossRe(), b.lossUi(), b.reg(), b.mat(), b.steps(),
                     b.trainSeconds(), b.samplerWaitSeconds(), b.nativeStepSeconds(), b.evalSeconds(), d.bestEval());
         }
-        return new TrainingResult(b, history, reason, message + "; " + account, d);
+        return new TrainingResult(b, history, reason, message + "; " + account, d, fusion);
     }
 }

@@ -113,7 +113,31 @@ public final class TrainingRun {
                 throw e;
             }
         }
+        if (config.fusesContent() && result.best() != null && result.reason() != StopReason.NON_FINITE_LOSS) {
+            if (!holdsBest) {
+                LOG.log(Level.WARNING, "content fusion skipped: the selected epoch was not the last and no best "
+                        + "checkpoint was saved to fuse it from");
+            } else if (content.modalities().isEmpty()) {
+                LOG.log(Level.INFO, "content fusion skipped: word-level text alone has no content vector to fuse");
+            } else {
+                try {
+                    result = result.fused(chooseFusion(data, content, model, config, train));
+                } catch (RuntimeException e) {
+                    model.close();
+                    throw e;
+                }
+            }
+        }
         return new Outcome(model, result);
+    }
+
+    /** Every rank chooses alike: the choice evaluates all users in this process, deterministically. */
+    private static ContentFusionChoice.Result chooseFusion(Dataset data, ContentFeatures content, ClcrecModel model,
+                                                           RunConfig config, ItemSets train) {
+        try (Evaluator evaluator = DatasetViews.evaluator(data, config.ks(), config.evalBlock())) {
+            return ContentFusionChoice.choose(model, content, train, data.numWarmItem(), evaluator,
+                    ContentFusionChoice.criterion(config.options().selection(), config.ks()), config.fusionWeights());
+        }
     }
 
     /**
