@@ -10,9 +10,12 @@ import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.engine.Device;
 import dev.clcrec.engine.FeatureMatrix;
+import dev.clcrec.eval.ContentBaseline;
 import dev.clcrec.eval.ContentVectors;
+import dev.clcrec.eval.DotProductRanker;
 import dev.clcrec.eval.EvalResult;
 import dev.clcrec.eval.Evaluator;
+import dev.clcrec.eval.FusedRanker;
 import dev.clcrec.eval.ModelRanker;
 import dev.clcrec.train.DatasetViews;
 import dev.clcrec.train.RunConfig;
@@ -321,14 +324,27 @@ public final class Recommender implements AutoCloseable {
         model().save(checkpoint);
     }
 
-    /** Full-ranking evaluation of the model's own items over the dataset's splits (dataset-backed only). */
+    /**
+     * Full-ranking evaluation of the model's own items over the dataset's splits (dataset-backed only),
+     * ranked as they are served: with the content evidence on cold items when the model fuses it.
+     */
     public EvalResult evaluate(int[] ks, int blockSize) {
         if (data == null) {
             throw new IllegalStateException("this Recommender was opened from a bundle, which holds no held-out data");
         }
+        ServingModel m = live.catalog().model;
         try (Evaluator ev = DatasetViews.evaluator(data, ks, blockSize)) {
-            return ev.evaluate(new ModelRanker(model()));
+            if (m.evidence == null) {
+                return ev.evaluate(new ModelRanker(m.model));
+            }
+            return ev.evaluate(new FusedRanker(new DotProductRanker(m.users, m.items, m.dimE), m.numWarmItem,
+                    ContentBaseline.ranker(content, DatasetViews.sets(data.train())), m.fusionWeight()));
         }
+    }
+
+    /** The weight of content evidence on new items this Recommender serves with (0: the model alone). */
+    public double contentFusionWeight() {
+        return live.catalog().model.fusionWeight();
     }
 
     /** Dense id of an external user id (the dense id as text when the dataset has no id mapping). */

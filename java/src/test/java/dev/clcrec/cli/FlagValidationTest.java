@@ -23,7 +23,8 @@ class FlagValidationTest {
             "--batch_size, 1000000000", "--batch_size, 0",
             "--l_r, 0", "--l_r, NaN", "--temp_value, 0", "--re-temp-value, -1", "--re-temp-value, NaN", "--num_sample, 1.5", "--topK, 0", "--step, 0",
             "--patience, 0", "--num_workers, -1", "--ks, 0", "--max-minutes, -1", "--save_file, ../../x.json",
-            "--save_file, sub/x.json", "--prefix, ../p", "--hybrid, pairs", "--hybrid, ''"})
+            "--save_file, sub/x.json", "--prefix, ../p", "--hybrid, pairs", "--hybrid, ''",
+            "'--content-fusion', '0.5,-1'", "--content-fusion, Infinity"})
     void outOfRangeTrainFlagIsAUsageErrorNamingIt(String flag, String value) {
         Path out = tmp.resolve("out");
         MainTest.Run r = MainTest.run("train", "--data_path", "test-data", "--no-cuda", "--out", out.toString(),

@@ -79,8 +79,9 @@ class TrainDefaultsTest {
                 assertTrue(c.line().contains("(thin: under 1,000)") && c.line().contains("--temp_value 2 ")
                         && c.line().contains("--l_r 0.001 ") && c.line().contains("--reg_weight 0.01 ")
                         && c.line().contains("--hidden_dim 512 ") && c.line().contains("--lr-decays 0 ")
-                        && c.line().contains("--patience 15 ") && c.line().contains("--average-weights 0.8 "),
-                        c.line());
+                        && c.line().contains("--patience 15 ") && c.line().contains("--average-weights 0.8 ")
+                        && c.line().contains("--content-fusion 0,0.1,0.25,0.5,1,2 "), c.line());
+                assertArrayEquals(new double[] {0, 0.1, 0.25, 0.5, 1, 2}, c.config().fusionWeights());
             }
         }
     }
@@ -102,12 +103,17 @@ class TrainDefaultsTest {
             assertEquals(0, authors.config().options().decay().times());
             assertEquals(7, authors.config().options().patience(), "the reference's stopping rule");
             assertEquals(0, authors.config().options().averageDecay(), "each epoch's own weights");
+            assertFalse(authors.config().fusesContent(), "the model ranks new items alone");
+            Chosen fusion = onContent(content(arena, 95), "--data_path", "test-data", "--content-fusion", "0,3");
+            assertArrayEquals(new double[] {0, 3}, fusion.config().fusionWeights());
+            assertFalse(fusion.line().contains("--content-fusion"), fusion.line());
             Chosen decays = onContent(content(arena, 95), "--data_path", "test-data", "--lr-decays", "1");
             assertEquals(1, decays.config().options().decay().times());
             Chosen reference = onContent(content(arena, 95), "--data_path", "test-data", "--reference-defaults");
             assertNull(reference.line());
             assertEquals(1.0, reference.config().model().tempValue());
             assertEquals(256, reference.config().model().hiddenDim());
+            assertFalse(reference.config().fusesContent());
         }
     }
 
@@ -127,6 +133,7 @@ class TrainDefaultsTest {
             assertNull(reference.line());
             assertEquals(64, reference.config().model().dimE());
             assertEquals(512, reference.config().sampling().numNeg());
+            assertFalse(given.config().fusesContent(), "rich content was not measured with content evidence");
         }
     }
 
