@@ -67,16 +67,22 @@ final class ContentEvidence {
     }
 
     /**
-     * The mean of the vectors, summed in the order given (as the content-profile baseline sums a
-     * user's training items); null for none.
+     * The mean unit vector of the model items {@code modelItems[from..to)} followed by {@code others},
+     * summed in that order (as the content-profile baseline sums a user's training items); null for none.
      */
-    float[] profile(List<float[]> vectors) {
-        if (vectors.isEmpty()) {
+    float[] profile(int[] modelItems, int from, int to, List<float[]> others) {
+        int len = to - from + others.size();
+        if (len == 0) {
             return null;
         }
         float[] p = new float[width];
-        int len = vectors.size();
-        for (float[] v : vectors) {
+        for (int i = from; i < to; i++) {
+            int o = modelItems[i] * width;
+            for (int c = 0; c < width; c++) {
+                p[c] += items[o + c] / len;
+            }
+        }
+        for (float[] v : others) {
             for (int c = 0; c < width; c++) {
                 p[c] += v[c] / len;
             }

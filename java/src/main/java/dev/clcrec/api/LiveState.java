@@ -235,21 +235,18 @@ final class LiveState implements AutoCloseable {
         if (ev == null) {
             return null;
         }
-        List<float[]> vectors = new ArrayList<>();
-        if (modelUser >= 0) {
-            var train = c.model.train;
-            for (long p = train.offsets()[modelUser]; p < train.offsets()[modelUser + 1]; p++) {
-                vectors.add(ev.modelItem(train.columns()[(int) p]));
-            }
-        }
+        List<float[]> others = new ArrayList<>();
         int previous = -1;
         for (int row : recorded) {
             if (row != previous && Arrays.binarySearch(trainingRows, row) < 0) {
-                vectors.add(c.evidence(row));
+                others.add(c.evidence(row));
             }
             previous = row;
         }
-        float[] profile = ev.profile(vectors);
+        var train = c.model.train;
+        float[] profile = modelUser < 0 ? ev.profile(train.columns(), 0, 0, others)
+                : ev.profile(train.columns(), (int) train.offsets()[modelUser], (int) train.offsets()[modelUser + 1],
+                        others);
         var fused = ev.forUser(user, offset, profile);
         return fused == null ? null : new Catalog.ColdFusion(fused, profile);
     }

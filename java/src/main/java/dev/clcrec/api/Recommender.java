@@ -98,12 +98,25 @@ public final class Recommender implements AutoCloseable {
 
     private static Recommender overDataset(Dataset data, ContentFeatures content, ClcrecModel model,
                                            TrainingResult training, Device device, int numThreads) {
+        return overDataset(data, content, model, training, device, numThreads,
+                training == null ? 0 : training.fusionWeight());
+    }
+
+    private static Recommender overDataset(Dataset data, ContentFeatures content, ClcrecModel model,
+                                           TrainingResult training, Device device, int numThreads,
+                                           double fusion) {
         try {
+            if (!(fusion >= 0) || !Double.isFinite(fusion)) {
+                throw new IllegalArgumentException("content fusion weight must be a finite number >= 0, got " + fusion);
+            }
+            if (fusion > 0 && content.modalities().isEmpty()) {
+                throw new IllegalArgumentException("content fusion needs content columns; the selected content has "
+                        + "word-level text only");
+            }
             List<String> users = data.ids().map(IdMapping::userIds)
                     .orElseGet(() -> denseIds(data.numUser()));
             List<String> items = data.ids().map(IdMapping::itemIds)
                     .orElseGet(() -> denseIds(data.numItem()));
-            double fusion = training == null ? 0 : training.fusionWeight();
             ServingModel sm = new ServingModel(model, "unversioned", users, items, data.train(),
                     content.modalities().stream().map(FeatureMatrix::name).toList(),
                     content.modalities().stream().mapToLong(FeatureMatrix::cols).toArray(), content.words() != null,
@@ -148,6 +161,15 @@ public final class Recommender implements AutoCloseable {
     /** Opens a checkpoint trained on {@code data} with the given subset of its content. */
     public static Recommender load(Path checkpoint, Dataset data, ContentFeatures content, Device device,
                                    int numThreads) {
+        return load(checkpoint, data, content, device, numThreads, 0);
+    }
+
+    /**
+     * As above, serving with content evidence on cold items at {@code fusionWeight} (the weight training
+     * chose, {@code results.json}'s {@code content_fusion.weight}; 0: the model alone).
+     */
+    public static Recommender load(Path checkpoint, Dataset data, ContentFeatures content, Device device,
+                                   int numThreads, double fusionWeight) {
         ClcrecModel model = ClcrecModel.load(checkpoint, content, device, 0, numThreads);
         if (model.config().numUser() != data.numUser() || model.config().numItem() != data.numItem()) {
             String msg = checkpoint + " was trained for " + model.config().numUser() + " users and "
@@ -156,7 +178,7 @@ public final class Recommender implements AutoCloseable {
             model.close();
             throw new IllegalArgumentException(msg);
         }
-        return overDataset(data, content, model, null, device, numThreads);
+        return overDataset(data, content, model, null, device, numThreads, fusionWeight);
     }
 
     /** Opens a model bundle on the CPU with all cores; see {@link #open(Path, Device, int)}. */

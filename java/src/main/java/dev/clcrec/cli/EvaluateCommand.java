@@ -36,8 +36,9 @@ final class EvaluateCommand implements Callable<Integer> {
             description = {"Also evaluate the model with each content baseline's evidence on new items at these "
                     + "weights: per user, over the cold items, z(model) + WEIGHT x z(baseline) mapped back to the "
                     + "model's mean and spread there; warm items keep the model's scores. Rows 'CLCRec + content-kNN "
-                    + "xW' and 'CLCRec + content-profile xW'. Measures what the baselines know that the model misses; "
-                    + "the server does not rank this way."})
+                    + "xW' and 'CLCRec + content-profile xW'. Measures what the baselines know that the model misses "
+                    + "(a model trained with train --content-fusion is served with the content-profile evidence at "
+                    + "the weight chosen then; a checkpoint evaluated here is the model alone)."})
     double[] contentFusion;
 
     @Override

@@ -21,16 +21,24 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin ModelOptions m;
     @Option(names = "--out", required = true, description = "Output directory; the bundle goes to DIR/bundle.")
     Path out;
+    @Option(names = "--content-fusion", paramLabel = "WEIGHT", defaultValue = "0", description = "The weight of "
+            + "content evidence on new items the bundle serves with: the one training chose (results.json, "
+            + "content_fusion.weight; a bundle written by train carries it already). 0 = the model alone "
+            + "(default ${DEFAULT-VALUE}).")
+    double contentFusion;
 
     @Override
     public Integer call() {
+        new FlagChecks(spec).nonNegativeFinite("--content-fusion", contentFusion);
         try (Dataset data = Datasets.open(DataPaths.resolve(spec, m.dataPath));
              Recommender rec = Recommender.load(m.model, data,
-                     ContentSelection.select(data.content(), m.hasV, m.hasA, m.hasT), m.device(), m.threads)) {
+                     ContentSelection.select(data.content(), m.hasV, m.hasA, m.hasT), m.device(), m.threads,
+                     contentFusion)) {
             Path bundle = out.resolve("bundle");
             BundleManifest manifest = rec.saveBundle(bundle);
-            spec.commandLine().getOut().printf("wrote %s (model %s, %d users, %d items)%n", bundle,
-                    manifest.modelVersion(), manifest.numUser(), manifest.numItem());
+            spec.commandLine().getOut().printf("wrote %s (model %s, %d users, %d items, content fusion %s)%n", bundle,
+                    manifest.modelVersion(), manifest.numUser(), manifest.numItem(),
+                    manifest.contentFusion() == null ? "none" : "weight " + manifest.contentFusion().weight());
             spec.commandLine().getOut().flush();
             return 0;
         }

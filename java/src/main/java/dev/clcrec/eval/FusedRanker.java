@@ -15,8 +15,10 @@ package dev.clcrec.eval;
  * the model.
  *
  * <p>This measures how much of what the content baselines know about a user the trained model
- * misses on new items (BENCHMARKS.md, "Content evidence beside the model"); the server does not
- * rank this way.
+ * misses on new items (BENCHMARKS.md, "Content evidence beside the model"). With the content-profile
+ * baseline it is also how a model trained with content fusion ranks (its weight chosen on validation
+ * after training, dev.clcrec.train.ContentFusionChoice): it is evaluated with this class and served
+ * with {@link FusionCalibration}, the same scores in closed form.
  */
 public final class FusedRanker extends ScoreRanker {
     private final ScoreRanker model;

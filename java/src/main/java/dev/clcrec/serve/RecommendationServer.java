@@ -343,7 +343,8 @@ public final class RecommendationServer implements AutoCloseable {
 
     private Reply health(ServerRequest req) {
         Map<String, Object> health = new java.util.LinkedHashMap<>(Map.of("status", "ok", "model_version",
-                rec.modelVersion(), "catalog_size", rec.catalogSize(), "retrieval", rec.retrievalInUse()));
+                rec.modelVersion(), "catalog_size", rec.catalogSize(), "retrieval", rec.retrievalInUse(),
+                "content_fusion", rec.contentFusionWeight()));
         double recall = rec.retrievalRecall();
         if (Double.isFinite(recall)) {
             health.put("retrieval_recall", recall);
