@@ -660,7 +660,7 @@ final class LiveState implements AutoCloseable {
         for (int r = 0; r < items.size(); r++) {
             ItemContent item = items.get(r);
             float[] evidence = c.model.evidence == null ? null
-                    : ContentEvidence.unit(item.features(), c.model.modalityNames);
+                    : c.model.evidence.vector(item.features(), c.model.modalityNames);
             c.store.append(item.id(), c.nextDense + r, true, encoded, r * d, item, evidence);
         }
         return new Catalog(c.model, c.store, c.store.size(), c.version, c.removedRows, c.nextDense + items.size());

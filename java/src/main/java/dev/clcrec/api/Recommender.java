@@ -10,12 +10,11 @@ import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.engine.Device;
 import dev.clcrec.engine.FeatureMatrix;
-import dev.clcrec.eval.ContentBaseline;
-import dev.clcrec.eval.ContentVectors;
 import dev.clcrec.eval.DotProductRanker;
 import dev.clcrec.eval.EvalResult;
 import dev.clcrec.eval.Evaluator;
 import dev.clcrec.eval.FusedRanker;
+import dev.clcrec.eval.ProfileEvidence;
 import dev.clcrec.eval.ModelRanker;
 import dev.clcrec.train.DatasetViews;
 import dev.clcrec.train.RunConfig;
@@ -120,7 +119,7 @@ public final class Recommender implements AutoCloseable {
             ServingModel sm = new ServingModel(model, "unversioned", users, items, data.train(),
                     content.modalities().stream().map(FeatureMatrix::name).toList(),
                     content.modalities().stream().mapToLong(FeatureMatrix::cols).toArray(), content.words() != null,
-                    fusion, fusion == 0 ? null : ContentVectors.of(content).values());
+                    fusion, fusion == 0 ? null : ProfileEvidence.of(content));
             return new Recommender(data, content, training, sm, device, numThreads, RetrievalOptions.DEFAULTS);
         } catch (RuntimeException e) {
             model.close();
@@ -262,7 +261,7 @@ public final class Recommender implements AutoCloseable {
             return new ServingModel(b.model(), b.manifest().modelVersion(), b.userIds(), b.itemIds(), b.train(),
                     b.modalities().stream().map(BundleManifest.Modality::name).toList(),
                     b.modalities().stream().mapToLong(BundleManifest.Modality::width).toArray(), b.wordText(),
-                    b.fusionWeight(), b.contentVectors());
+                    b.fusionWeight(), b.evidence());
         } catch (RuntimeException e) {
             b.model().close();
             throw e;
@@ -360,7 +359,7 @@ public final class Recommender implements AutoCloseable {
                 return ev.evaluate(new ModelRanker(m.model));
             }
             return ev.evaluate(new FusedRanker(new DotProductRanker(m.users, m.items, m.dimE), m.numWarmItem,
-                    ContentBaseline.ranker(content, DatasetViews.sets(data.train())), m.fusionWeight()));
+                    ProfileEvidence.of(content).ranker(DatasetViews.sets(data.train())), m.fusionWeight()));
         }
     }
 

@@ -6,6 +6,7 @@ import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.engine.FeatureMatrix;
 import dev.clcrec.engine.WordPairs;
+import dev.clcrec.eval.ProfileEvidence;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -44,11 +45,11 @@ final class ServingModel {
 
     /**
      * @param fusionWeight   the weight of content evidence on cold items (0: none)
-     * @param contentVectors every model item's content unit vector when {@code fusionWeight > 0}
+     * @param evidence     the content space of the model's items when {@code fusionWeight > 0}
      */
     ServingModel(ClcrecModel model, String version, List<String> userIds, List<String> itemIds, Interactions train,
                  List<String> modalityNames, long[] modalityWidths, boolean wordText, double fusionWeight,
-                 float[] contentVectors) {
+                 ProfileEvidence evidence) {
         this.model = model;
         this.version = version;
         this.dimE = model.config().dimE();
@@ -68,7 +69,7 @@ final class ServingModel {
         this.modalityNames = List.copyOf(modalityNames);
         this.modalityWidths = modalityWidths.clone();
         this.wordText = wordText;
-        this.evidence = ContentEvidence.of(fusionWeight, contentVectors, items, dimE, numItem, numWarmItem);
+        this.evidence = ContentEvidence.of(fusionWeight, evidence, items, dimE, numItem, numWarmItem);
     }
 
     /** The weight of content evidence on cold items this model serves with (0: none). */

@@ -36,11 +36,13 @@ public record BundleManifest(String format, int formatVersion, String modelVersi
      * model scores, mapped back to the model's cold scores.
      *
      * @param weight   the evidence's weight, chosen on validation after training (finite, above 0)
-     * @param evidence what the evidence is: "content-profile" (each user's mean content unit vector,
-     *                 each modality L2-normalised, concatenated, normalised again)
+     * @param evidence what the evidence is: {@value #PROFILE} (each user's mean item vector in
+     *                 dev.clcrec.eval.ProfileEvidence's space: columns weighted by inverse document
+     *                 frequency over the bundle's items, each modality L2-normalised, concatenated,
+     *                 normalised, centred on the items' mean and normalised again)
      */
     public record ContentFusion(double weight, String evidence) {
-        public static final String PROFILE = "content-profile";
+        public static final String PROFILE = "idf-centred-content-profile";
     }
 
     /** A file of the bundle, with its byte size and SHA-256 (lower-case hex). */

@@ -11,7 +11,7 @@ import dev.clcrec.data.npy.NpyFile;
 import dev.clcrec.engine.ClcrecException;
 import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
-import dev.clcrec.eval.ContentVectors;
+import dev.clcrec.eval.ProfileEvidence;
 import dev.clcrec.engine.Device;
 import dev.clcrec.engine.FeatureMatrix;
 import dev.clcrec.engine.ModelConfig;
@@ -133,11 +133,11 @@ public final class BundleReader {
         Interactions train = train(dir, numUser, numItem, m.numWarmItem());
         Path ckpt = dir.resolve(BundleWriter.CHECKPOINT);
         ClcrecModel model;
-        float[] contentVectors = null;
+        ProfileEvidence evidence = null;
         try (Arena arena = Arena.ofConfined()) { // the engine copies the content it keeps
             ContentFeatures content = content(dir, m, arena);
             if (m.contentFusion() != null) {
-                contentVectors = ContentVectors.of(content).values();
+                evidence = ProfileEvidence.of(content);
             }
             try {
                 model = ClcrecModel.load(ckpt, content, device, 0, numThreads);
@@ -157,7 +157,7 @@ public final class BundleReader {
                         + " (mismatched bundle)");
             }
             return new OpenedBundle(dir, m, model, userIds, itemIds, train, List.copyOf(m.modalities()),
-                    m.wordText() != null, contentVectors);
+                    m.wordText() != null, evidence);
         } catch (RuntimeException e) {
             model.close();
             throw e;

@@ -7,15 +7,14 @@ import java.lang.foreign.ValueLayout;
 /**
  * Raw content as one unit vector per item, for the content-only baselines: each modality
  * L2-normalised per row (as the model's input), concatenated, then normalised again so a dot
- * product is a cosine similarity. Word-level text is not used (it has no raw vector). Also the
- * content evidence a served model fuses into its cold items' scores ({@link FusionCalibration}).
+ * product is a cosine similarity. Word-level text is not used (it has no raw vector).
  *
  * @param values numItem x width, row-major; not to be modified
  */
-public record ContentVectors(float[] values, int numItem, int width) {
+record ContentVectors(float[] values, int numItem, int width) {
 
     /** Every item's unit vector, from the content's feature matrices (rows in dense-id order). */
-    public static ContentVectors of(ContentFeatures content) {
+    static ContentVectors of(ContentFeatures content) {
         if (content.modalities().isEmpty()) {
             throw new IllegalArgumentException("the content baselines need at least one feature matrix");
         }
@@ -33,17 +32,6 @@ public record ContentVectors(float[] values, int numItem, int width) {
             unitInto(parts, items, j * width);
         }
         return new ContentVectors(items, numItem, width);
-    }
-
-    /** One item's unit vector from its modalities' raw rows, in the model's modality order. */
-    public static float[] unit(float[][] modalities) {
-        int width = 0;
-        for (float[] m : modalities) {
-            width += m.length;
-        }
-        float[] out = new float[width];
-        unitInto(modalities, out, 0);
-        return out;
     }
 
     private static void unitInto(float[][] modalities, float[] out, int offset) {
@@ -73,7 +61,7 @@ public record ContentVectors(float[] values, int numItem, int width) {
      * The mean of the given items' unit vectors (a user's content profile), summed in the order given:
      * the content-profile baseline's user vector.
      */
-    public float[] profile(int[] items, int from, int to) {
+    float[] profile(int[] items, int from, int to) {
         float[] p = new float[width];
         int len = to - from;
         for (int i = from; i < to; i++) {

@@ -3,11 +3,11 @@ package dev.clcrec.train;
 import dev.clcrec.data.Setting;
 import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
-import dev.clcrec.eval.ContentBaseline;
 import dev.clcrec.eval.DotProductRanker;
 import dev.clcrec.eval.EvalResult;
 import dev.clcrec.eval.Evaluator;
 import dev.clcrec.eval.FusedRanker;
+import dev.clcrec.eval.ProfileEvidence;
 import dev.clcrec.eval.ScoreRanker;
 import dev.clcrec.eval.SelectionCriterion;
 import dev.clcrec.sampling.ItemSets;
@@ -16,11 +16,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Chooses, after training, how much content-profile evidence the served model adds to its cold
- * items' scores ({@link FusedRanker}: per user, over the cold items, {@code z(model) + w x z(profile)},
- * mapped back to the model's own cold scores; warm items keep the model's). The trained model misses
- * part of what a user's raw content profile says about new items (BENCHMARKS.md, "Content evidence
- * beside the model"), and the weight that recovers it differs from data to data, so each candidate
+ * Chooses, after training, how much content evidence the served model adds to its cold items'
+ * scores ({@link FusedRanker}: per user, over the cold items, {@code z(model) + w x z(profile)},
+ * mapped back to the model's own cold scores; warm items keep the model's), the profile being the
+ * user's mean item in the {@link ProfileEvidence} space. The trained model misses part of what a
+ * user's raw content profile says about new items (BENCHMARKS.md, "Content evidence beside the
+ * model"), and the weight that recovers it differs from data to data, so each candidate
  * is evaluated on validation and the best kept; ties keep the smaller weight, and 0 (the model alone)
  * is always a candidate.
  *
@@ -78,7 +79,7 @@ public final class ContentFusionChoice {
                                 Evaluator evaluator, SelectionCriterion criterion, double[] weights) {
         ScoreRanker own = new DotProductRanker(model.userEmbeddings(), model.itemRepresentation(),
                 Math.toIntExact(model.config().dimE()));
-        ScoreRanker profile = ContentBaseline.ranker(content, train);
+        ScoreRanker profile = ProfileEvidence.of(content).ranker(train);
         List<Double> candidates = new ArrayList<>();
         candidates.add(0.0);
         for (double w : weights) {

@@ -3,16 +3,16 @@ package dev.clcrec.api;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.clcrec.bundle.BundleFormatException;
+import dev.clcrec.bundle.BundleManifest;
 import dev.clcrec.bundle.BundleWriter;
 import dev.clcrec.data.Dataset;
 import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.Device;
 import dev.clcrec.engine.FeatureMatrix;
 import dev.clcrec.engine.ModelConfig;
-import dev.clcrec.eval.ContentBaseline;
-import dev.clcrec.eval.ContentVectors;
 import dev.clcrec.eval.DotProductRanker;
 import dev.clcrec.eval.FusedRanker;
+import dev.clcrec.eval.ProfileEvidence;
 import dev.clcrec.retrieval.HnswConfig;
 import dev.clcrec.retrieval.Retrieval;
 import dev.clcrec.sampling.ItemSets;
@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A bundle that fuses content evidence serves what the evaluator measured when the weight was
- * chosen: over the model's own items its scores are FusedRanker's (model scores, the content-profile
- * baseline, standardised over the cold items), through the scan and through the graph, for model
+ * chosen: over the model's own items its scores are FusedRanker's (model scores and ProfileEvidence's
+ * profile scores, standardised over the cold items), through the scan and through the graph, for model
  * users and folded-in users; items added at runtime get the evidence of their content; a bundle
  * without fusion serves the plain dot products; a manifest with a fusion this build cannot serve is
  * refused, naming the field.
@@ -66,7 +66,7 @@ class ServedContentFusionTest {
         }
         ItemSets train = DatasetViews.sets(data.train());
         reference = new FusedRanker(new DotProductRanker(users, items, DIM), data.numWarmItem(),
-                ContentBaseline.ranker(data.content(), train), WEIGHT);
+                ProfileEvidence.of(data.content()).ranker(train), WEIGHT);
     }
 
     @AfterAll
@@ -186,13 +186,13 @@ class ServedContentFusionTest {
                 modelScores[r.item() - data.numWarmItem()] = r.score();
             }
         }
-        ContentVectors x = ContentVectors.of(data.content());
-        float[] profile = x.profile(liked, 0, liked.length);
+        ProfileEvidence x = ProfileEvidence.of(data.content());
+        float[] profile = x.profile(liked, 0, liked.length, List.of());
         float[] contentScores = new float[numCold];
         for (int j = 0; j < numCold; j++) {
             float s = 0;
             for (int c = 0; c < x.width(); c++) {
-                s += profile[c] * x.values()[(data.numWarmItem() + j) * x.width() + c];
+                s += profile[c] * x.items()[(data.numWarmItem() + j) * x.width() + c];
             }
             contentScores[j] = s;
         }
@@ -249,7 +249,9 @@ class ServedContentFusionTest {
         Path manifest = bad.resolve("manifest.json");
         String text = Files.readString(manifest);
         assertTrue(text.contains("\"content_fusion\""), text);
-        Files.writeString(manifest, text.replace("\"evidence\" : \"content-profile\"", "\"evidence\" : \"knn\""));
+        String evidence = "\"evidence\" : \"" + BundleManifest.ContentFusion.PROFILE + "\"";
+        assertTrue(text.contains(evidence), text);
+        Files.writeString(manifest, text.replace(evidence, "\"evidence\" : \"knn\""));
         BundleFormatException e = assertThrows(BundleFormatException.class,
                 () -> Recommender.open(bad, Device.CPU, 1).close());
         assertTrue(e.getMessage().contains("content_fusion"), e.getMessage());
