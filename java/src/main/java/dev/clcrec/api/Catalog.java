@@ -270,7 +270,7 @@ final class Catalog {
         }
     }
 
-    /** The content unit vector of a row (null when the model does not fuse content evidence). */
+    /** The content evidence vector of a row (ProfileEvidence; null when the model does not fuse it). */
     float[] evidence(int row) {
         return blocks[row / ItemStore.ROWS].evidence[row % ItemStore.ROWS];
     }

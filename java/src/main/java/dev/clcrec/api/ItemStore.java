@@ -34,7 +34,7 @@ final class ItemStore {
         final boolean[] cold = new boolean[ROWS];
         final long[] removedAt = new long[ROWS];
         final ItemContent[] content = new ItemContent[ROWS]; // runtime-added rows only
-        final float[][] evidence = new float[ROWS][];        // content unit vectors, when the model fuses
+        final float[][] evidence = new float[ROWS][];        // content evidence vectors, when the model fuses
         int coldRows;                                         // appended cold rows, removed or not
 
         Block(int dim) {
@@ -85,7 +85,7 @@ final class ItemStore {
     /**
      * Appends a row (invisible to readers until a catalog with a larger size is published).
      *
-     * @param evidence the item's content unit vector when the model fuses content evidence, else null
+     * @param evidence the item's content evidence vector (ProfileEvidence) when the model fuses it, else null
      */
     int append(String id, int dense, boolean cold, float[] vectors, int offset, ItemContent content,
                float[] evidence) {
