@@ -44,7 +44,7 @@ final class Catalog {
         ItemStore store = new ItemStore(m.dimE, m.numItem);
         for (int i = 0; i < m.numItem; i++) {
             store.append(m.itemIds.get(i), i, i >= m.numWarmItem, m.items, i * m.dimE, null,
-                    m.evidence == null ? null : m.evidence.modelItem(i));
+                    m.evidence == null || i < m.numWarmItem ? null : m.evidence.modelItem(i));
         }
         return new Catalog(m, store, store.size(), 0, 0, m.numItem);
     }
@@ -255,24 +255,47 @@ final class Catalog {
         }
     }
 
+    /** Each thread's evidence scores, reused across requests (one block's worth). */
+    private static final ThreadLocal<float[]> EVIDENCE_SCRATCH = ThreadLocal.withInitial(() -> new float[ItemStore.ROWS]);
+
+    /**
+     * Replaces the cold rows' scores with their fusion: each cold row's evidence is the profile's dot
+     * product with its vector, summed over columns in order (a pass per column over the block's rows,
+     * as {@link #score} does, so it is bit-for-bit the plain dot product's).
+     */
     private static void fuseCold(ColdFusion fusion, ItemStore.Block block, int rows, float[] s) {
         float[] p = fusion.profile();
+        float[][] columns = block.evidenceColumns;
+        if (columns == null) {
+            return; // not reached: a model that fuses gives every cold row its vector
+        }
+        float[] e = EVIDENCE_SCRATCH.get();
+        Arrays.fill(e, 0, rows, 0f);
+        for (int c = 0; c < p.length; c++) {
+            float pc = p[c];
+            float[] col = columns[c];
+            for (int r = 0; r < rows; r++) {
+                e[r] += pc * col[r];
+            }
+        }
         for (int r = 0; r < rows; r++) {
-            if (!block.cold[r]) {
-                continue;
+            if (block.cold[r]) {
+                s[r] = fusion.user().fuse(s[r], e[r]);
             }
-            float[] x = block.evidence[r];
-            float e = 0;
-            for (int c = 0; c < p.length; c++) {
-                e += p[c] * x[c];
-            }
-            s[r] = fusion.user().fuse(s[r], e);
         }
     }
 
-    /** The content evidence vector of a row (ProfileEvidence; null when the model does not fuse it). */
+    /**
+     * The content evidence vector of a row (ProfileEvidence): the model's own for its items, the
+     * row's for items added at runtime; null when the model does not fuse content evidence.
+     */
     float[] evidence(int row) {
-        return blocks[row / ItemStore.ROWS].evidence[row % ItemStore.ROWS];
+        if (model.evidence == null) {
+            return null;
+        }
+        ItemStore.Block b = blocks[row / ItemStore.ROWS];
+        int r = row % ItemStore.ROWS;
+        return b.content[r] == null ? model.evidence.modelItem(b.dense[r]) : b.evidence(r);
     }
 
     /** The rows of the model user's training items still here, ascending. */

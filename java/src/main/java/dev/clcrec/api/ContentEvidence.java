@@ -1,10 +1,12 @@
 package dev.clcrec.api;
 
+import dev.clcrec.data.Interactions;
 import dev.clcrec.eval.FusionCalibration;
 import dev.clcrec.eval.ProfileEvidence;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * What a served model needs to fuse content evidence into its cold items' scores, as training chose
@@ -16,12 +18,17 @@ import java.util.Map;
 final class ContentEvidence {
     private static final System.Logger LOG = System.getLogger(ContentEvidence.class.getName());
 
+    private static final Catalog.ColdFusion NONE = new Catalog.ColdFusion(null, null);
+
     final FusionCalibration calibration;
     private final ProfileEvidence space;
+    /** Each model user's fusion over its training items alone, once asked for (NONE: not fused). */
+    private final AtomicReferenceArray<Catalog.ColdFusion> ofModelUser;
 
-    private ContentEvidence(FusionCalibration calibration, ProfileEvidence space) {
+    private ContentEvidence(FusionCalibration calibration, ProfileEvidence space, int numUser) {
         this.calibration = calibration;
         this.space = space;
+        this.ofModelUser = new AtomicReferenceArray<>(numUser);
     }
 
     /**
@@ -32,7 +39,7 @@ final class ContentEvidence {
      * @param representation numItem x dimE, the model's ranking vectors
      */
     static ContentEvidence of(double weight, ProfileEvidence space, float[] representation, int dimE, int numItem,
-                              int numWarmItem) {
+                              int numWarmItem, int numUser) {
         if (weight == 0) {
             return null;
         }
@@ -46,7 +53,7 @@ final class ContentEvidence {
             return null;
         }
         return new ContentEvidence(FusionCalibration.over(representation, dimE, space.items(), space.width(),
-                numWarmItem, weight), space);
+                numWarmItem, weight), space, numUser);
     }
 
     double weight() {
@@ -68,13 +75,27 @@ final class ContentEvidence {
         return space.vector(parts);
     }
 
-    /** A user's profile: see {@link ProfileEvidence#profile}; null when there are no items. */
-    float[] profile(int[] modelItems, int from, int to, List<float[]> others) {
-        return space.profile(modelItems, from, to, others);
+    /**
+     * How a user's cold items are fused given its vector and the vectors of its items (the model
+     * items {@code modelItems[from..to)}, then {@code others}), or null when they are not.
+     */
+    Catalog.ColdFusion forUser(float[] user, int offset, int[] modelItems, int from, int to, List<float[]> others) {
+        float[] profile = space.profile(modelItems, from, to, others);
+        FusionCalibration.User fused = profile == null ? null : calibration.forUser(user, offset, profile);
+        return fused == null ? null : new Catalog.ColdFusion(fused, profile);
     }
 
-    /** How one user's cold items are fused, or null when they are not (FusionCalibration#forUser). */
-    FusionCalibration.User forUser(float[] user, int offset, float[] profile) {
-        return profile == null ? null : calibration.forUser(user, offset, profile);
+    /**
+     * {@link #forUser} for a model user with nothing recorded (its training items alone), computed
+     * once per user: the profile and calibration then never change for this model.
+     */
+    Catalog.ColdFusion forModelUser(int modelUser, float[] users, int dimE, Interactions train) {
+        Catalog.ColdFusion f = ofModelUser.get(modelUser);
+        if (f == null) {
+            f = forUser(users, modelUser * dimE, train.columns(), (int) train.offsets()[modelUser],
+                    (int) train.offsets()[modelUser + 1], List.of());
+            ofModelUser.set(modelUser, f == null ? NONE : f); // a race computes the same value twice
+        }
+        return f == NONE ? null : f;
     }
 }

@@ -34,12 +34,28 @@ final class ItemStore {
         final boolean[] cold = new boolean[ROWS];
         final long[] removedAt = new long[ROWS];
         final ItemContent[] content = new ItemContent[ROWS]; // runtime-added rows only
-        final float[][] evidence = new float[ROWS][];        // content evidence vectors, when the model fuses
+        /**
+         * Cold rows' content evidence vectors (ProfileEvidence), one array per column as the scoring
+         * loop wants them; null until the block's first cold row of a model that fuses content evidence.
+         */
+        float[][] evidenceColumns;
         int coldRows;                                         // appended cold rows, removed or not
 
         Block(int dim) {
             columns = new float[dim][ROWS];
             Arrays.fill(removedAt, ALIVE);
+        }
+
+        /** Row {@code r}'s content evidence vector (a copy), or null when it has none. */
+        float[] evidence(int r) {
+            if (evidenceColumns == null || !cold[r]) {
+                return null;
+            }
+            float[] v = new float[evidenceColumns.length];
+            for (int c = 0; c < v.length; c++) {
+                v[c] = evidenceColumns[c][r];
+            }
+            return v;
         }
 
         /** Copies the ranking vector of this block's row {@code r} into {@code out} from {@code offset} on. */
@@ -85,7 +101,8 @@ final class ItemStore {
     /**
      * Appends a row (invisible to readers until a catalog with a larger size is published).
      *
-     * @param evidence the item's content evidence vector (ProfileEvidence) when the model fuses it, else null
+     * @param evidence a cold item's content evidence vector (ProfileEvidence) when the model fuses it, else
+     *                 null (warm rows are model items, whose vectors the model keeps)
      */
     int append(String id, int dense, boolean cold, float[] vectors, int offset, ItemContent content,
                float[] evidence) {
@@ -106,7 +123,14 @@ final class ItemStore {
         block.dense[r] = dense;
         block.cold[r] = cold;
         block.content[r] = content;
-        block.evidence[r] = evidence;
+        if (evidence != null) {
+            if (block.evidenceColumns == null) {
+                block.evidenceColumns = new float[evidence.length][ROWS];
+            }
+            for (int c = 0; c < evidence.length; c++) {
+                block.evidenceColumns[c][r] = evidence[c];
+            }
+        }
         if (cold) {
             block.coldRows++;
         }
@@ -180,7 +204,7 @@ final class ItemStore {
                 continue;
             }
             b.copyRow(r, v, 0);
-            out.append(b.ids[r], b.dense[r], b.cold[r], v, 0, b.content[r], b.evidence[r]);
+            out.append(b.ids[r], b.dense[r], b.cold[r], v, 0, b.content[r], b.evidence(r));
         }
         return out;
     }

@@ -244,11 +244,14 @@ final class LiveState implements AutoCloseable {
             previous = row;
         }
         var train = c.model.train;
-        float[] profile = modelUser < 0 ? ev.profile(train.columns(), 0, 0, others)
-                : ev.profile(train.columns(), (int) train.offsets()[modelUser], (int) train.offsets()[modelUser + 1],
-                        others);
-        var fused = ev.forUser(user, offset, profile);
-        return fused == null ? null : new Catalog.ColdFusion(fused, profile);
+        if (modelUser < 0) {
+            return ev.forUser(user, offset, train.columns(), 0, 0, others);
+        }
+        if (others.isEmpty()) {
+            return ev.forModelUser(modelUser, user, c.model.dimE, train);
+        }
+        return ev.forUser(user, offset, train.columns(), (int) train.offsets()[modelUser],
+                (int) train.offsets()[modelUser + 1], others);
     }
 
     /** Whether a user has recorded interactions (a model user or not). */

@@ -69,7 +69,7 @@ final class ServingModel {
         this.modalityNames = List.copyOf(modalityNames);
         this.modalityWidths = modalityWidths.clone();
         this.wordText = wordText;
-        this.evidence = ContentEvidence.of(fusionWeight, evidence, items, dimE, numItem, numWarmItem);
+        this.evidence = ContentEvidence.of(fusionWeight, evidence, items, dimE, numItem, numWarmItem, numUser);
     }
 
     /** The weight of content evidence on cold items this model serves with (0: none). */
