@@ -37,24 +37,11 @@ record ContentVectors(float[] values, int numItem, int width) {
     private static void unitInto(float[][] modalities, float[] out, int offset) {
         int col = offset;
         for (float[] m : modalities) {
-            double norm = 0;
-            for (float v : m) {
-                norm += (double) v * v;
-            }
-            float inv = (float) (1.0 / Math.max(Math.sqrt(norm), 1e-12));
-            for (int c = 0; c < m.length; c++) {
-                out[col + c] = m[c] * inv;
-            }
+            System.arraycopy(m, 0, out, col, m.length);
+            UnitRows.normalise(out, col, col + m.length);
             col += m.length;
         }
-        double norm = 0;
-        for (int c = offset; c < col; c++) {
-            norm += (double) out[c] * out[c];
-        }
-        float inv = (float) (1.0 / Math.max(Math.sqrt(norm), 1e-12));
-        for (int c = offset; c < col; c++) {
-            out[c] *= inv;
-        }
+        UnitRows.normalise(out, offset, col);
     }
 
     /**

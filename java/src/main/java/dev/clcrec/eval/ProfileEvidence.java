@@ -112,10 +112,10 @@ public final class ProfileEvidence {
             for (int c = 0; c < v.length; c++) {
                 out[col + c] = v[c] * idf[m][c];
             }
-            normalise(out, col, col + v.length);
+            UnitRows.normalise(out, col, col + v.length);
             col += v.length;
         }
-        normalise(out, offset, col);
+        UnitRows.normalise(out, offset, col);
     }
 
     private void centre(float[] v, int offset) {
@@ -126,18 +126,7 @@ public final class ProfileEvidence {
         for (int c = 0; c < mean.length; c++) {
             v[offset + c] -= mean[c];
         }
-        normalise(v, offset, offset + mean.length);
-    }
-
-    private static void normalise(float[] v, int from, int to) {
-        double norm = 0;
-        for (int c = from; c < to; c++) {
-            norm += (double) v[c] * v[c];
-        }
-        float inv = (float) (1.0 / Math.max(Math.sqrt(norm), 1e-12));
-        for (int c = from; c < to; c++) {
-            v[c] *= inv;
-        }
+        UnitRows.normalise(v, offset, offset + mean.length);
     }
 
     public int width() {
