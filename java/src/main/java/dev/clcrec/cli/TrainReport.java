@@ -82,6 +82,9 @@ final class TrainReport {
             Map<String, EvalResult> table = new LinkedHashMap<>();
             if (result.best() != null) {
                 table.put("CLCRec", result.best().eval());
+                if (result.fusionWeight() > 0) { // "CLCRec" is the model as served: with content evidence
+                    table.put("CLCRec alone", result.fusion().alone());
+                }
             }
             Map<String, EvalResult> base = baselines == Baselines.NONE ? Map.of()
                     : baselines(data, content, config, baselines == Baselines.ALL);

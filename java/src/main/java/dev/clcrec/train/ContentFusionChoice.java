@@ -44,8 +44,10 @@ public final class ContentFusionChoice {
      * @param criterion what the candidates were compared on
      * @param tried     every candidate, in the order tried
      * @param eval      the full evaluation of the model at the chosen weight
+     * @param alone     the full evaluation of the model alone (weight 0)
      */
-    public record Result(double weight, SelectionCriterion criterion, List<Candidate> tried, EvalResult eval) {
+    public record Result(double weight, SelectionCriterion criterion, List<Candidate> tried, EvalResult eval,
+                         EvalResult alone) {
         public Result {
             tried = List.copyOf(tried);
         }
@@ -94,8 +96,12 @@ public final class ContentFusionChoice {
         double bestWeight = 0;
         double bestValue = Double.NEGATIVE_INFINITY;
         EvalResult bestEval = null;
+        EvalResult alone = null;
         for (double w : candidates) {
             EvalResult r = evaluator.evaluate(new FusedRanker(own, numWarmItem, profile, w));
+            if (w == 0) {
+                alone = r;
+            }
             double v = criterion.value(r);
             tried.add(new Candidate(w, v));
             if (v > bestValue || (v == bestValue && w < bestWeight)) {
@@ -104,7 +110,7 @@ public final class ContentFusionChoice {
                 bestEval = r;
             }
         }
-        Result result = new Result(bestWeight, criterion, tried, bestEval);
+        Result result = new Result(bestWeight, criterion, tried, bestEval, alone);
         LOG.log(System.Logger.Level.INFO, result.describe());
         return result;
     }

@@ -61,6 +61,7 @@ public final class ResultsFiles {
             f.put("weight", result.fusion().weight());
             f.put("criterion", result.fusion().criterion().toString());
             f.put("tried", result.fusion().tried());
+            f.put("model_alone", result.fusion().alone());
             root.put("content_fusion", f);
         }
         return root;

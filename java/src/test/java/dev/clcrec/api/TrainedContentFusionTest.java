@@ -65,6 +65,7 @@ class TrainedContentFusionTest {
         assertEquals(f.weight(), rec.contentFusionWeight());
         assertEquals(f.weight(), r.fusionWeight());
         assertEquals(chosenValue, f.criterion().value(r.best().eval()), 0.0, "the best epoch reports the served model");
+        assertEquals(f.tried().getFirst().value(), f.criterion().value(f.alone()), 0.0, "the model alone is weight 0");
         EvalResult served = rec.evaluate(new int[] {10, 20}, 100);
         for (Split split : new Split[] {Split.VAL, Split.TEST}) {
             for (Setting setting : Setting.values()) {
