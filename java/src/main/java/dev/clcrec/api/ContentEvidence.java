@@ -33,7 +33,7 @@ final class ContentEvidence {
 
     /**
      * The evidence of a model fusing at {@code weight}, or null when it does not (weight 0, or fewer
-     * than two cold items to calibrate on, which is logged).
+     * than {@link FusionCalibration#MIN_ITEMS} cold items to calibrate on, which is logged).
      *
      * @param space          the content space of the model's items; may be null when weight is 0
      * @param representation numItem x dimE, the model's ranking vectors
@@ -47,9 +47,10 @@ final class ContentEvidence {
             throw new IllegalArgumentException("the content space has " + space.numItem() + " items, the model "
                     + numItem);
         }
-        if (numItem - numWarmItem < 2) {
+        if (numItem - numWarmItem < FusionCalibration.MIN_ITEMS) {
             LOG.log(System.Logger.Level.WARNING, "content fusion (weight {0}) is off: the model has {1} cold items "
-                    + "and the calibration needs at least two", weight, numItem - numWarmItem);
+                    + "and the calibration needs at least {2}; new items are ranked by the model alone", weight,
+                    numItem - numWarmItem, FusionCalibration.MIN_ITEMS);
             return null;
         }
         return new ContentEvidence(FusionCalibration.over(representation, dimE, space.items(), space.width(),

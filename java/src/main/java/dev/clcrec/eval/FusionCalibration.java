@@ -16,6 +16,13 @@ package dev.clcrec.eval;
  * keep the model's score. Immutable and thread-safe.
  */
 public final class FusionCalibration {
+    /**
+     * Fewest cold items a fusion is calibrated and chosen over: per-user means and spreads over a
+     * handful of items are noise (a model retrained in a service may have few items without
+     * interactions left); below it the model ranks its cold items alone.
+     */
+    public static final int MIN_ITEMS = 20;
+
     private final double weight;
     private final int dimE;
     private final int width;

@@ -5,6 +5,7 @@ import dev.clcrec.engine.ClcrecModel;
 import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.engine.ModelConfig;
 import dev.clcrec.eval.Evaluator;
+import dev.clcrec.eval.FusionCalibration;
 import dev.clcrec.sampling.BatchFiller;
 import dev.clcrec.sampling.ItemSets;
 import dev.clcrec.sampling.NegativeSampler;
@@ -119,6 +120,9 @@ public final class TrainingRun {
                         + "checkpoint was saved to fuse it from");
             } else if (content.modalities().isEmpty()) {
                 LOG.log(Level.INFO, "content fusion skipped: word-level text alone has no content vector to fuse");
+            } else if (data.numItem() - data.numWarmItem() < FusionCalibration.MIN_ITEMS) {
+                LOG.log(Level.WARNING, "content fusion skipped: {0} cold items, fewer than the {1} it is calibrated "
+                        + "on", data.numItem() - data.numWarmItem(), FusionCalibration.MIN_ITEMS);
             } else {
                 try {
                     result = result.fused(chooseFusion(data, content, model, config, train));

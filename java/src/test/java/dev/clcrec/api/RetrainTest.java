@@ -125,6 +125,40 @@ class RetrainTest {
         }
     }
 
+    /**
+     * A model that fuses content evidence passes its weight on to a retrained one; here the retrain
+     * leaves too few items without interactions to calibrate on, so the new model ranks its cold
+     * items alone (and says so), and a restart serves it the same way.
+     */
+    @Test
+    void aRetrainedModelKeepsTheContentFusionWeight() {
+        Path fused = dir.resolve("fused-bundle");
+        try (Recommender trained = Recommender.load(dir.resolve("bundle.ckpt"), data, data.content(), Device.CPU, 1,
+                0.5)) {
+            trained.saveBundle(fused);
+        }
+        Path state = dir.resolve("state-fused");
+        String after;
+        try (Recommender rec = Recommender.open(fused, Device.CPU, 1, new StateOptions(state))) {
+            assertEquals(0.5, rec.contentFusionWeight());
+            rec.configureRetraining(quick());
+            record(rec);
+            RetrainOutcome o = rec.retrain();
+            assertEquals(RetrainOutcome.Outcome.SWAPPED, o.outcome(), o.reason());
+            after = rec.modelVersion();
+            var manifest = dev.clcrec.bundle.BundleReader.verify(o.bundle());
+            assertEquals(0.5, manifest.contentFusion().weight(), "the weight carries over to the retrained model");
+            assertTrue(manifest.numItem() - manifest.numWarmItem() < dev.clcrec.eval.FusionCalibration.MIN_ITEMS,
+                    manifest.numItem() - manifest.numWarmItem() + " cold items");
+            assertEquals(0.0, rec.contentFusionWeight(), "too few cold items to calibrate on");
+            assertFalse(rec.recommendations("newbie-1", 10, ItemFilter.ALL).items().isEmpty());
+        }
+        try (Recommender rec = Recommender.open(fused, Device.CPU, 1, new StateOptions(state))) {
+            assertEquals(after, rec.modelVersion());
+            assertEquals(0.0, rec.contentFusionWeight());
+        }
+    }
+
     @Test
     void aWorseCandidateIsRefusedAndKeptAsideWhileTheOldModelServes() throws Exception {
         Path state = dir.resolve("state-gate");
