@@ -3,7 +3,8 @@
 # on the real MovieLens data of Debian's r-cran-dslabs, train with
 #   defaults   no model flags (our defaults, README "Default settings": on content under 1,000 columns,
 #              the bundled data's and MovieLens', --temp_value 2 --l_r 0.001 --reg_weight 0.01
-#              --hidden_dim 512 --patience 15 --average-weights 0.8 and a fixed step size; on 1,000 or more,
+#              --hidden_dim 512 --patience 15 --average-weights 0.8 --content-fusion 0,0.1,0.25,0.5,1,2 (content
+#              evidence on new items, its weight chosen on validation) and a fixed step size; on 1,000 or more,
 #              CiteULike-t's, --dim_E 128 --num_neg 64)
 #   paper      the authors' MovieLens flags (--l_r 0.001 --reg_weight 0.1 --num_neg 128
 #              --lr_lambda 0.5 --temp_value 2 --num_sample 0.5 --dim_E 64): today's results before the defaults
