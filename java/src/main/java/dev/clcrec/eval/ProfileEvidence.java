@@ -118,10 +118,6 @@ public final class ProfileEvidence {
         UnitRows.normalise(out, offset, col);
     }
 
-    private void centre(float[] v, int offset) {
-        centre(v, offset, mean);
-    }
-
     private static void centre(float[] v, int offset, float[] mean) {
         for (int c = 0; c < mean.length; c++) {
             v[offset + c] -= mean[c];
@@ -159,7 +155,7 @@ public final class ProfileEvidence {
         }
         float[] out = new float[width];
         weightedUnit(modalities, idf, out, 0);
-        centre(out, 0);
+        centre(out, 0, mean);
         return out;
     }
 

@@ -257,6 +257,25 @@ class ServedContentFusionTest {
         assertTrue(e.getMessage().contains("content_fusion"), e.getMessage());
     }
 
+    /** A version 1 bundle (before content fusion) still opens, and ranks new items by the model alone. */
+    @Test
+    void aVersionOneBundleOpensAsTheModelAlone() throws Exception {
+        Path old = dir.resolve("version-1");
+        copyTree(dir.resolve("plain"), old);
+        Path manifest = old.resolve("manifest.json");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(manifest.toFile());
+        tree.put("format_version", 1);
+        tree.remove("content_fusion");
+        json.writeValue(manifest.toFile(), tree);
+        try (Recommender v1 = Recommender.open(old, Device.CPU, 1, RetrievalOptions.of(Retrieval.EXACT));
+             Recommender plain = Recommender.open(dir.resolve("plain"), Device.CPU, 1,
+                     RetrievalOptions.of(Retrieval.EXACT))) {
+            assertEquals(0.0, v1.contentFusionWeight());
+            assertEquals(plain.recommend("u4", 20, ItemFilter.ALL), v1.recommend("u4", 20, ItemFilter.ALL));
+        }
+    }
+
     private static void copyTree(Path from, Path to) throws Exception {
         Files.createDirectories(to);
         try (var s = Files.list(from)) {
