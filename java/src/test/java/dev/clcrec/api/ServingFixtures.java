@@ -24,14 +24,18 @@ public final class ServingFixtures {
 
     /** Trains for {@code epochs} with {@code seed} and writes {@code dir}; returns the trained Recommender. */
     public static Recommender trainBundle(Dataset data, Path dir, long seed, int epochs) throws InterruptedException {
-        ModelConfig m = ModelConfig.defaults(1, 1, 1).withDimE(16).withHiddenDim(32).withLearningRate(0.01)
-                .withLrLambda(0.5).withDevice(Device.CPU).withNumThreads(1).withSeed(seed);
-        RunConfig c = new RunConfig(m, new SamplingConfig(64, 16, 0.5, seed, 1, false),
-                new TrainOptions(epochs, 7, 10, dir.resolveSibling(dir.getFileName() + ".ckpt"), null, 0),
-                new int[] {10}, 100, null);
+        RunConfig c = quickConfig(dir.resolveSibling(dir.getFileName() + ".ckpt"), seed, epochs, 10);
         Recommender rec = Recommender.train(data, c, TrainingListener.NONE);
         rec.saveBundle(dir);
         return rec;
+    }
+
+    /** A small, quick training (dim 16, one thread) saving its best epoch to {@code best}, evaluated at {@code ks}. */
+    public static RunConfig quickConfig(Path best, long seed, int epochs, int... ks) {
+        ModelConfig m = ModelConfig.defaults(1, 1, 1).withDimE(16).withHiddenDim(32).withLearningRate(0.01)
+                .withLrLambda(0.5).withDevice(Device.CPU).withNumThreads(1).withSeed(seed);
+        return new RunConfig(m, new SamplingConfig(64, 16, 0.5, seed, 1, false),
+                new TrainOptions(epochs, 7, 10, best, null, 0), ks, 100, null);
     }
 
     /** The raw content of dataset item {@code item}, as a new item called {@code id}. */

@@ -6,14 +6,10 @@ import dev.clcrec.bundle.BundleReader;
 import dev.clcrec.data.Dataset;
 import dev.clcrec.data.Setting;
 import dev.clcrec.data.Split;
-import dev.clcrec.engine.Device;
-import dev.clcrec.engine.ModelConfig;
 import dev.clcrec.eval.EvalResult;
-import dev.clcrec.sampling.SamplingConfig;
 import dev.clcrec.train.ContentFusionChoice;
 import dev.clcrec.train.RunConfig;
 import dev.clcrec.train.SyntheticData;
-import dev.clcrec.train.TrainOptions;
 import dev.clcrec.train.TrainingListener;
 import dev.clcrec.train.TrainingResult;
 import java.nio.file.Path;
@@ -36,11 +32,7 @@ class TrainedContentFusionTest {
     @BeforeAll
     static void train() throws Exception {
         data = SyntheticData.create(120, 160, 120, 4, 12, 7, true);
-        ModelConfig m = ModelConfig.defaults(1, 1, 1).withDimE(16).withHiddenDim(32).withLearningRate(0.01)
-                .withLrLambda(0.5).withDevice(Device.CPU).withNumThreads(1).withSeed(3);
-        RunConfig c = new RunConfig(m, new SamplingConfig(64, 16, 0.5, 3, 1, false),
-                new TrainOptions(2, 7, 10, dir.resolve("best.ckpt"), null, 0), new int[] {10, 20}, 100, null)
-                .withFusionWeights(WEIGHTS);
+        RunConfig c = ServingFixtures.quickConfig(dir.resolve("best.ckpt"), 3, 2, 10, 20).withFusionWeights(WEIGHTS);
         rec = Recommender.train(data, c, TrainingListener.NONE);
     }
 
