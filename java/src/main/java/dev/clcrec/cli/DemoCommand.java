@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Trains CLCRec on the bundled test-data/ (MovieLens settings lr_lambda 0.5, temp 2; for a dataset",
                 "of this size l_r 0.003, num_neg 32, dim_E 32, reg_weight 0.05, num_sample 0.7) for at most --minutes, then prints",
-                "val/test x all/warm/cold next to the content-only (item-kNN, content-profile) and random baselines."})
+                "val/test x all/warm/cold of the model as served (content evidence on new items, its weight chosen on",
+                "validation) next to the model alone and the content-only (item-kNN, content-profile) and random baselines."})
 final class DemoCommand implements Callable<Integer> {
     // Chosen on validation Recall@10 (all items) among the settings tried on test-data; see BENCHMARKS.md.
     private static final double REG_WEIGHT = 0.05;
@@ -50,6 +51,10 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--out", defaultValue = "out/demo", description = "Output directory (default ${DEFAULT-VALUE}).")
     Path out;
+    @Option(names = "--content-fusion", split = ",", paramLabel = "WEIGHT", defaultValue = TrainDefaults.THIN_CONTENT_FUSION,
+            description = "Candidate weights of content evidence on new items, one chosen on validation after "
+                    + "training, as train (default ${DEFAULT-VALUE}; 0 = the model alone).")
+    double[] contentFusion;
 
     @Override
     public Integer call() throws Exception {
@@ -58,7 +63,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         new FlagChecks(spec).intRange("--num_epoch", numEpoch, 1, Integer.MAX_VALUE)
                 .intRange("--num_neg", numNeg, 1, FlagChecks.MAX_NUM_NEG).positiveFinite("--l_r", learningRate)
-                .intRange("--dim_E", dimE, 1, FlagChecks.MAX_DIM_E).intRange("--threads", threads, 0, FlagChecks.MAX_THREADS);
+                .intRange("--dim_E", dimE, 1, FlagChecks.MAX_DIM_E).intRange("--threads", threads, 0, FlagChecks.MAX_THREADS)
+                .nonNegativeFinite("--content-fusion", contentFusion);
         Path dir = DataPaths.resolve(spec, dataPath);
         try (Dataset data = Datasets.open(dir)) {
             ModelConfig model = ModelConfig.defaults(1, 1, 1).withDimE(dimE).withLrLambda(0.5).withTempValue(2.0).withRegWeight(REG_WEIGHT)
@@ -71,7 +77,8 @@ final class DemoCommand implements Callable<Integer> {
             Files.createDirectories(out);
             TrainOptions options = new TrainOptions(numEpoch, 7, 10, out.resolve("best.ckpt"), out.resolve("last.ckpt"),
                     minutes * 60);
-            RunConfig config = new RunConfig(model, sampling, options, new int[] {10, 20}, 2000, null);
+            RunConfig config = new RunConfig(model, sampling, options, new int[] {10, 20}, 2000, null)
+                    .withFusionWeights(contentFusion);
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("data_path", dir.toString());
             settings.put("num_neg", neg);
@@ -83,6 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             settings.put("temp_value", 2.0);
             settings.put("minutes", minutes);
             settings.put("seed", seed);
+            settings.put("content_fusion", contentFusion);
             return TrainReport.run(spec.commandLine().getOut(), data, data.content(), config, out, "", "results.json",
                     settings, Baselines.UNTRAINED) ? 0 : 1;
         }
