@@ -55,6 +55,15 @@ class FlagValidationTest {
         r = MainTest.run("evaluate", "--data_path", "test-data", "--model", "x.ckpt", "--content-fusion", "0.5,-1");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--content-fusion"), r.err());
+        String[][] fusing = {{"demo", "--out", tmp.resolve("demo").toString()},
+                {"export", "--PATH_weight_load", "x.ckpt", "--out", tmp.resolve("export").toString()}};
+        for (String[] args : fusing) {
+            String[] all = java.util.Arrays.copyOf(args, args.length + 4);
+            System.arraycopy(new String[] {"--data_path", "test-data", "--content-fusion", "-1"}, 0, all, args.length, 4);
+            r = MainTest.run(all);
+            assertEquals(2, r.code(), args[0] + ": " + r.err());
+            assertTrue(r.err().startsWith("--content-fusion -1.0: must be >= 0"), args[0] + ": " + r.err());
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}")
