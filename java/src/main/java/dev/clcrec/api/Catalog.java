@@ -265,10 +265,7 @@ final class Catalog {
      */
     private static void fuseCold(ColdFusion fusion, ItemStore.Block block, int rows, float[] s) {
         float[] p = fusion.profile();
-        float[][] columns = block.evidenceColumns;
-        if (columns == null) {
-            return; // not reached: a model that fuses gives every cold row its vector
-        }
+        float[][] columns = block.evidenceColumns; // a model that fuses gives every cold row its vector
         float[] e = EVIDENCE_SCRATCH.get();
         Arrays.fill(e, 0, rows, 0f);
         for (int c = 0; c < p.length; c++) {
@@ -286,16 +283,13 @@ final class Catalog {
     }
 
     /**
-     * The content evidence vector of a row (ProfileEvidence): the model's own for its items, the
-     * row's for items added at runtime; null when the model does not fuse content evidence.
+     * The content evidence vector (a copy) of a row added at runtime, when the model fuses content
+     * evidence; null for the model's own items, whose vectors the model keeps by dense id.
      */
-    float[] evidence(int row) {
-        if (model.evidence == null) {
-            return null;
-        }
+    float[] addedEvidence(int row) {
         ItemStore.Block b = blocks[row / ItemStore.ROWS];
         int r = row % ItemStore.ROWS;
-        return b.content[r] == null ? model.evidence.modelItem(b.dense[r]) : b.evidence(r);
+        return b.content[r] == null ? null : b.evidence(r);
     }
 
     /** The rows of the model user's training items still here, ascending. */

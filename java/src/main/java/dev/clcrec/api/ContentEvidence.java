@@ -1,8 +1,10 @@
 package dev.clcrec.api;
 
 import dev.clcrec.data.Interactions;
+import dev.clcrec.eval.DotProductRanker;
 import dev.clcrec.eval.FusionCalibration;
 import dev.clcrec.eval.ProfileEvidence;
+import dev.clcrec.sampling.ItemSets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,11 @@ final class ContentEvidence {
 
     double weight() {
         return calibration.weight();
+    }
+
+    /** The evidence as the evaluator ranks it: each user's profile of its training items. */
+    DotProductRanker ranker(ItemSets train) {
+        return space.ranker(train);
     }
 
     /** A model item's vector (a copy). */

@@ -221,9 +221,9 @@ final class LiveState implements AutoCloseable {
 
     /**
      * A user's content evidence on cold rows, or null when the model does not fuse (or the user has
-     * no items to build a profile from). The profile is the mean content unit vector of the model
-     * user's training items (all of them, in training order, as the content-profile baseline the
-     * weight was chosen with) and of its recorded items that are not among them.
+     * no items to build a profile from). The profile is the mean evidence vector of the model user's
+     * training items (all of them, in training order, as the evaluator sums them when the weight is
+     * chosen) and of its recorded items that are not among them.
      *
      * @param modelUser    the model user's dense id, or -1 for a folded-in user
      * @param trainingRows the model user's training rows still in the catalog, ascending
@@ -235,23 +235,30 @@ final class LiveState implements AutoCloseable {
         if (ev == null) {
             return null;
         }
-        List<float[]> others = new ArrayList<>();
+        var train = c.model.train;
+        int from = modelUser < 0 ? 0 : (int) train.offsets()[modelUser];
+        int to = modelUser < 0 ? 0 : (int) train.offsets()[modelUser + 1];
+        if (modelUser >= 0 && recorded.length == 0) {
+            return ev.forModelUser(modelUser, user, c.model.dimE, train);
+        }
+        // The model's items by dense id (their vectors are the model's), items added at runtime by vector.
+        int[] modelItems = new int[to - from + recorded.length];
+        System.arraycopy(train.columns(), from, modelItems, 0, to - from);
+        int n = to - from;
+        List<float[]> added = new ArrayList<>();
         int previous = -1;
         for (int row : recorded) {
             if (row != previous && Arrays.binarySearch(trainingRows, row) < 0) {
-                others.add(c.evidence(row));
+                float[] v = c.addedEvidence(row);
+                if (v == null) {
+                    modelItems[n++] = c.dense(row);
+                } else {
+                    added.add(v);
+                }
             }
             previous = row;
         }
-        var train = c.model.train;
-        if (modelUser < 0) {
-            return ev.forUser(user, offset, train.columns(), 0, 0, others);
-        }
-        if (others.isEmpty()) {
-            return ev.forModelUser(modelUser, user, c.model.dimE, train);
-        }
-        return ev.forUser(user, offset, train.columns(), (int) train.offsets()[modelUser],
-                (int) train.offsets()[modelUser + 1], others);
+        return ev.forUser(user, offset, modelItems, 0, n, added);
     }
 
     /** Whether a user has recorded interactions (a model user or not). */

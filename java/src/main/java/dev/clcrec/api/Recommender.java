@@ -14,8 +14,8 @@ import dev.clcrec.eval.DotProductRanker;
 import dev.clcrec.eval.EvalResult;
 import dev.clcrec.eval.Evaluator;
 import dev.clcrec.eval.FusedRanker;
-import dev.clcrec.eval.ProfileEvidence;
 import dev.clcrec.eval.ModelRanker;
+import dev.clcrec.eval.ProfileEvidence;
 import dev.clcrec.train.DatasetViews;
 import dev.clcrec.train.RunConfig;
 import dev.clcrec.train.TrainingListener;
@@ -104,14 +104,7 @@ public final class Recommender implements AutoCloseable {
     private static Recommender overDataset(Dataset data, ContentFeatures content, ClcrecModel model,
                                            TrainingResult training, Device device, int numThreads,
                                            double fusion) {
-        try {
-            if (!(fusion >= 0) || !Double.isFinite(fusion)) {
-                throw new IllegalArgumentException("content fusion weight must be a finite number >= 0, got " + fusion);
-            }
-            if (fusion > 0 && content.modalities().isEmpty()) {
-                throw new IllegalArgumentException("content fusion needs content columns; the selected content has "
-                        + "word-level text only");
-            }
+        try { // a bad weight, or content without columns to fuse, is refused by the evidence it builds
             List<String> users = data.ids().map(IdMapping::userIds)
                     .orElseGet(() -> denseIds(data.numUser()));
             List<String> items = data.ids().map(IdMapping::itemIds)
@@ -359,7 +352,7 @@ public final class Recommender implements AutoCloseable {
                 return ev.evaluate(new ModelRanker(m.model));
             }
             return ev.evaluate(new FusedRanker(new DotProductRanker(m.users, m.items, m.dimE), m.numWarmItem,
-                    ProfileEvidence.of(content).ranker(DatasetViews.sets(data.train())), m.fusionWeight()));
+                    m.evidence.ranker(DatasetViews.sets(data.train())), m.fusionWeight()));
         }
     }
 

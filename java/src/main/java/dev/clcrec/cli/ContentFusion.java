@@ -22,8 +22,7 @@ final class ContentFusion {
      */
     static Map<String, EvalResult> evaluate(Dataset data, ClcrecModel model, Map<String, ScoreRanker> baselines,
                                             double[] weights, int[] ks, int blockSize) {
-        DotProductRanker own = new DotProductRanker(model.userEmbeddings(), model.itemRepresentation(),
-                Math.toIntExact(model.config().dimE()));
+        DotProductRanker own = DotProductRanker.of(model);
         Map<String, EvalResult> rows = new LinkedHashMap<>();
         try (Evaluator evaluator = DatasetViews.evaluator(data, ks, blockSize)) {
             baselines.forEach((name, baseline) -> {

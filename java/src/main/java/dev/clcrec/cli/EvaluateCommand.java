@@ -44,13 +44,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         m.check(spec);
-        FlagChecks checks = new FlagChecks(spec).eachInRange("--ks", ks, 1, FlagChecks.MAX_K)
-                .intRange("--step", step, 1, Integer.MAX_VALUE);
-        if (contentFusion != null) {
-            for (double w : contentFusion) {
-                checks.nonNegativeFinite("--content-fusion", w);
-            }
-        }
+        new FlagChecks(spec).eachInRange("--ks", ks, 1, FlagChecks.MAX_K).intRange("--step", step, 1, Integer.MAX_VALUE)
+                .nonNegativeFinite("--content-fusion", contentFusion);
         try (Dataset data = Datasets.open(DataPaths.resolve(spec, m.dataPath))) {
             ContentFeatures content = ContentSelection.select(data.content(), m.hasV, m.hasA, m.hasT);
             if (contentFusion != null && content.modalities().isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.clcrec.eval;
 
+import dev.clcrec.engine.ClcrecModel;
+
 /**
  * A {@link Ranker} in plain Java over given user and item vectors (score = dot product). Used for
  * baselines and to check the native ranking; the trained model ranks natively.
@@ -19,6 +21,12 @@ public final class DotProductRanker extends ScoreRanker {
         this.users = users;
         this.items = items;
         this.dim = dim;
+    }
+
+    /** The model's own scores: its user embeddings against the vectors it ranks items by, read once. */
+    public static DotProductRanker of(ClcrecModel model) {
+        return new DotProductRanker(model.userEmbeddings(), model.itemRepresentation(),
+                Math.toIntExact(model.config().dimE()));
     }
 
     @Override

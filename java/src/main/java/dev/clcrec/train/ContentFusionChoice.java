@@ -79,15 +79,11 @@ public final class ContentFusionChoice {
      */
     public static Result choose(ClcrecModel model, ContentFeatures content, ItemSets train, int numWarmItem,
                                 Evaluator evaluator, SelectionCriterion criterion, double[] weights) {
-        ScoreRanker own = new DotProductRanker(model.userEmbeddings(), model.itemRepresentation(),
-                Math.toIntExact(model.config().dimE()));
+        ScoreRanker own = DotProductRanker.of(model);
         ScoreRanker profile = ProfileEvidence.of(content).ranker(train);
         List<Double> candidates = new ArrayList<>();
         candidates.add(0.0);
-        for (double w : weights) {
-            if (!(w >= 0) || !Double.isFinite(w)) {
-                throw new IllegalArgumentException("fusion weight must be a finite number >= 0, got " + w);
-            }
+        for (double w : weights) { // FusedRanker refuses a negative or infinite one
             if (!candidates.contains(w)) {
                 candidates.add(w);
             }

@@ -11,4 +11,11 @@ import dev.clcrec.eval.EvalResult;
  */
 public record EpochRecord(long epoch, double loss, double lossRe, double lossUi, double reg, double mat, long steps,
                           double trainSeconds, double samplerWaitSeconds, double nativeStepSeconds,
-                          double evalSeconds, EvalResult eval) {}
+                          double evalSeconds, EvalResult eval) {
+
+    /** The same epoch with another evaluation (of the model it became after training: distilled, fused). */
+    public EpochRecord withEval(EvalResult e) {
+        return new EpochRecord(epoch, loss, lossRe, lossUi, reg, mat, steps, trainSeconds, samplerWaitSeconds,
+                nativeStepSeconds, evalSeconds, e);
+    }
+}

@@ -38,11 +38,7 @@ public record TrainingResult(EpochRecord best, List<EpochRecord> history, StopRe
      * (the model as served); the history stays as trained.
      */
     public TrainingResult fused(ContentFusionChoice.Result f) {
-        EpochRecord b = best;
-        if (b != null && f.weight() > 0) {
-            b = new EpochRecord(b.epoch(), b.loss(), b.lossRe(), b.lossUi(), b.reg(), b.mat(), b.steps(),
-                    b.trainSeconds(), b.samplerWaitSeconds(), b.nativeStepSeconds(), b.evalSeconds(), f.eval());
-        }
+        EpochRecord b = best != null && f.weight() > 0 ? best.withEval(f.eval()) : best;
         return new TrainingResult(b, history, reason, message + "; " + f.describe(), distillation, f);
     }
 
@@ -51,11 +47,7 @@ public record TrainingResult(EpochRecord best, List<EpochRecord> history, StopRe
      * distilled epoch beat it on validation; the history stays as trained.
      */
     public TrainingResult distilled(Distillation.Result d, String account) {
-        EpochRecord b = best;
-        if (d.improved() && b != null) {
-            b = new EpochRecord(b.epoch(), b.loss(), b.lossRe(), b.lossUi(), b.reg(), b.mat(), b.steps(),
-                    b.trainSeconds(), b.samplerWaitSeconds(), b.nativeStepSeconds(), b.evalSeconds(), d.bestEval());
-        }
+        EpochRecord b = best != null && d.improved() ? best.withEval(d.bestEval()) : best;
         return new TrainingResult(b, history, reason, message + "; " + account, d, fusion);
     }
 }
