@@ -1,5 +1,7 @@
 package dev.clcrec.api;
 
+import dev.clcrec.eval.EvidenceProfile;
+import dev.clcrec.eval.EvidenceRow;
 import dev.clcrec.eval.FusionCalibration;
 import dev.clcrec.retrieval.HnswIndex;
 import dev.clcrec.retrieval.Hits;
@@ -132,9 +134,9 @@ final class Catalog {
 
     /**
      * One user's content evidence on cold rows: a cold row's score is {@code user.fuse(model score,
-     * profile . evidence)} (FusionCalibration.User); warm rows keep the model's score.
+     * profile.score(evidence))} (FusionCalibration.User); warm rows keep the model's score.
      */
-    record ColdFusion(FusionCalibration.User user, float[] profile) {}
+    record ColdFusion(FusionCalibration.User user, EvidenceProfile profile) {}
 
     /** As above, with cold rows' scores fused as {@code fusion} says (null: the model's scores). */
     List<Recommendation> recommend(float[] user, int userOffset, int[] excluded, int k, ItemFilter filter,
@@ -255,41 +257,24 @@ final class Catalog {
         }
     }
 
-    /** Each thread's evidence scores, reused across requests (one block's worth). */
-    private static final ThreadLocal<float[]> EVIDENCE_SCRATCH = ThreadLocal.withInitial(() -> new float[ItemStore.ROWS]);
-
-    /**
-     * Replaces the cold rows' scores with their fusion: each cold row's evidence is the profile's dot
-     * product with its vector, summed over columns in order (a pass per column over the block's rows,
-     * as {@link #score} does, so it is bit-for-bit the plain dot product's).
-     */
+    /** Replaces the cold rows' scores with their fusion with the profile's evidence on them. */
     private static void fuseCold(ColdFusion fusion, ItemStore.Block block, int rows, float[] s) {
-        float[] p = fusion.profile();
-        float[][] columns = block.evidenceColumns; // a model that fuses gives every cold row its vector
-        float[] e = EVIDENCE_SCRATCH.get();
-        Arrays.fill(e, 0, rows, 0f);
-        for (int c = 0; c < p.length; c++) {
-            float pc = p[c];
-            float[] col = columns[c];
-            for (int r = 0; r < rows; r++) {
-                e[r] += pc * col[r];
-            }
-        }
+        EvidenceProfile p = fusion.profile();
         for (int r = 0; r < rows; r++) {
-            if (block.cold[r]) {
-                s[r] = fusion.user().fuse(s[r], e[r]);
+            if (block.cold[r]) { // a model that fuses gives every cold row its evidence
+                s[r] = fusion.user().fuse(s[r], p.score(block.evidence[r]));
             }
         }
     }
 
     /**
-     * The content evidence vector (a copy) of a row added at runtime, when the model fuses content
-     * evidence; null for the model's own items, whose vectors the model keeps by dense id.
+     * The content evidence of a row added at runtime, when the model fuses content evidence; null for
+     * the model's own items, whose evidence the model keeps by dense id.
      */
-    float[] addedEvidence(int row) {
+    EvidenceRow addedEvidence(int row) {
         ItemStore.Block b = blocks[row / ItemStore.ROWS];
         int r = row % ItemStore.ROWS;
-        return b.content[r] == null ? null : b.evidence(r);
+        return b.content[r] == null ? null : b.evidence[r];
     }
 
     /** The rows of the model user's training items still here, ascending. */

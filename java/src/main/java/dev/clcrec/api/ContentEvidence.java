@@ -1,11 +1,12 @@
 package dev.clcrec.api;
 
 import dev.clcrec.data.Interactions;
-import dev.clcrec.eval.DotProductRanker;
+import dev.clcrec.eval.EvidenceProfile;
+import dev.clcrec.eval.EvidenceRow;
 import dev.clcrec.eval.FusionCalibration;
 import dev.clcrec.eval.ProfileEvidence;
+import dev.clcrec.eval.ScoreRanker;
 import dev.clcrec.sampling.ItemSets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -55,8 +56,8 @@ final class ContentEvidence {
                     numItem - numWarmItem, FusionCalibration.MIN_ITEMS);
             return null;
         }
-        return new ContentEvidence(FusionCalibration.over(representation, dimE, space.items(), space.width(),
-                numWarmItem, weight), space, numUser);
+        return new ContentEvidence(FusionCalibration.over(representation, dimE, space, numWarmItem, weight), space,
+                numUser);
     }
 
     double weight() {
@@ -64,31 +65,31 @@ final class ContentEvidence {
     }
 
     /** The evidence as the evaluator ranks it: each user's profile of its training items. */
-    DotProductRanker ranker(ItemSets train) {
+    ScoreRanker ranker(ItemSets train) {
         return space.ranker(train);
     }
 
-    /** A model item's vector (a copy). */
-    float[] modelItem(int dense) {
-        int w = space.width();
-        return Arrays.copyOfRange(space.items(), dense * w, (dense + 1) * w);
+    /** A model item in the space (a copy). */
+    EvidenceRow modelItem(int dense) {
+        return space.row(dense);
     }
 
-    /** A new item's vector from its checked content, modalities in the model's order. */
-    float[] vector(Map<String, float[]> features, List<String> modalityNames) {
+    /** A new item in the space, from its checked content, modalities in the model's order. */
+    EvidenceRow row(Map<String, float[]> features, List<String> modalityNames) {
         float[][] parts = new float[modalityNames.size()][];
         for (int m = 0; m < parts.length; m++) {
             parts[m] = features.get(modalityNames.get(m));
         }
-        return space.vector(parts);
+        return space.row(parts);
     }
 
     /**
      * How a user's cold items are fused given its vector and the vectors of its items (the model
      * items {@code modelItems[from..to)}, then {@code others}), or null when they are not.
      */
-    Catalog.ColdFusion forUser(float[] user, int offset, int[] modelItems, int from, int to, List<float[]> others) {
-        float[] profile = space.profile(modelItems, from, to, others);
+    Catalog.ColdFusion forUser(float[] user, int offset, int[] modelItems, int from, int to,
+                               List<EvidenceRow> others) {
+        EvidenceProfile profile = space.profile(modelItems, from, to, others);
         FusionCalibration.User fused = profile == null ? null : calibration.forUser(user, offset, profile);
         return fused == null ? null : new Catalog.ColdFusion(fused, profile);
     }

@@ -1,5 +1,6 @@
 package dev.clcrec.api;
 
+import dev.clcrec.eval.EvidenceRow;
 import dev.clcrec.retrieval.HnswIndex;
 import dev.clcrec.state.ItemContent;
 import java.util.Arrays;
@@ -34,28 +35,13 @@ final class ItemStore {
         final boolean[] cold = new boolean[ROWS];
         final long[] removedAt = new long[ROWS];
         final ItemContent[] content = new ItemContent[ROWS]; // runtime-added rows only
-        /**
-         * Cold rows' content evidence vectors (ProfileEvidence), one array per column as the scoring
-         * loop wants them; null until the block's first cold row of a model that fuses content evidence.
-         */
-        float[][] evidenceColumns;
+        /** Cold rows' content evidence (ProfileEvidence's space) when the model fuses it, else null. */
+        final EvidenceRow[] evidence = new EvidenceRow[ROWS];
         int coldRows;                                         // appended cold rows, removed or not
 
         Block(int dim) {
             columns = new float[dim][ROWS];
             Arrays.fill(removedAt, ALIVE);
-        }
-
-        /** Row {@code r}'s content evidence vector (a copy), or null when it has none. */
-        float[] evidence(int r) {
-            if (evidenceColumns == null || !cold[r]) {
-                return null;
-            }
-            float[] v = new float[evidenceColumns.length];
-            for (int c = 0; c < v.length; c++) {
-                v[c] = evidenceColumns[c][r];
-            }
-            return v;
         }
 
         /** Copies the ranking vector of this block's row {@code r} into {@code out} from {@code offset} on. */
@@ -101,11 +87,11 @@ final class ItemStore {
     /**
      * Appends a row (invisible to readers until a catalog with a larger size is published).
      *
-     * @param evidence a cold item's content evidence vector (ProfileEvidence) when the model fuses it, else
-     *                 null (warm rows are model items, whose vectors the model keeps)
+     * @param evidence a cold item's content evidence (ProfileEvidence's space) when the model fuses it,
+     *                 else null (warm rows are model items, whose content the model keeps)
      */
     int append(String id, int dense, boolean cold, float[] vectors, int offset, ItemContent content,
-               float[] evidence) {
+               EvidenceRow evidence) {
         int row = size;
         int b = row / ROWS;
         if (b == blocks.length) {
@@ -123,14 +109,7 @@ final class ItemStore {
         block.dense[r] = dense;
         block.cold[r] = cold;
         block.content[r] = content;
-        if (evidence != null) {
-            if (block.evidenceColumns == null) {
-                block.evidenceColumns = new float[evidence.length][ROWS];
-            }
-            for (int c = 0; c < evidence.length; c++) {
-                block.evidenceColumns[c][r] = evidence[c];
-            }
-        }
+        block.evidence[r] = evidence;
         if (cold) {
             block.coldRows++;
         }
@@ -204,7 +183,7 @@ final class ItemStore {
                 continue;
             }
             b.copyRow(r, v, 0);
-            out.append(b.ids[r], b.dense[r], b.cold[r], v, 0, b.content[r], b.evidence(r));
+            out.append(b.ids[r], b.dense[r], b.cold[r], v, 0, b.content[r], b.evidence[r]);
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package dev.clcrec.api;
 
 import dev.clcrec.engine.UserFoldIn;
+import dev.clcrec.eval.EvidenceRow;
 import dev.clcrec.retrieval.HnswIndex;
 import dev.clcrec.state.Interaction;
 import dev.clcrec.state.ItemContent;
@@ -245,11 +246,11 @@ final class LiveState implements AutoCloseable {
         int[] modelItems = new int[to - from + recorded.length];
         System.arraycopy(train.columns(), from, modelItems, 0, to - from);
         int n = to - from;
-        List<float[]> added = new ArrayList<>();
+        List<EvidenceRow> added = new ArrayList<>();
         int previous = -1;
         for (int row : recorded) {
             if (row != previous && Arrays.binarySearch(trainingRows, row) < 0) {
-                float[] v = c.addedEvidence(row);
+                EvidenceRow v = c.addedEvidence(row);
                 if (v == null) {
                     modelItems[n++] = c.dense(row);
                 } else {
@@ -669,8 +670,8 @@ final class LiveState implements AutoCloseable {
         int d = c.model.dimE;
         for (int r = 0; r < items.size(); r++) {
             ItemContent item = items.get(r);
-            float[] evidence = c.model.evidence == null ? null
-                    : c.model.evidence.vector(item.features(), c.model.modalityNames);
+            EvidenceRow evidence = c.model.evidence == null ? null
+                    : c.model.evidence.row(item.features(), c.model.modalityNames);
             c.store.append(item.id(), c.nextDense + r, true, encoded, r * d, item, evidence);
         }
         return new Catalog(c.model, c.store, c.store.size(), c.version, c.removedRows, c.nextDense + items.size());

@@ -85,7 +85,7 @@ public final class FusedRanker extends ScoreRanker {
         return fused;
     }
 
-    private static double mean(double[] v) {
+    static double mean(double[] v) {
         double sum = 0;
         for (double x : v) {
             sum += x;
@@ -94,7 +94,7 @@ public final class FusedRanker extends ScoreRanker {
     }
 
     // The population standard deviation of v about its mean.
-    private static double spread(double[] v, double mean) {
+    static double spread(double[] v, double mean) {
         double sq = 0;
         for (double x : v) {
             sq += (x - mean) * (x - mean);

@@ -4,6 +4,8 @@ import dev.clcrec.engine.ContentFeatures;
 import dev.clcrec.engine.FeatureMatrix;
 import dev.clcrec.sampling.ItemSets;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The content space a served model's content evidence lives in: each item's raw content, every
@@ -24,22 +26,39 @@ import java.lang.foreign.ValueLayout;
  * <p>The weights and the mean are fixed by the model's own items, so a new item's vector
  * ({@link #vector}) is computed the same way as theirs and never changes afterwards. Word-level
  * text has no raw vector and is not used. Immutable after construction.
+ *
+ * <p>The model's items are held before centring, as sparse rows: bag-of-words and tag content has a
+ * few dozen non-zero columns in thousands (CiteULike-t: 17 of 3,000 on average), and a centred item
+ * {@code x = (w - mean) / |w - mean|} scores against a profile {@code p} as
+ * {@code (p.w - p.mean) / |w - mean|}, so scoring every item for a user costs the non-zeros, not
+ * items x width (a 170-fold saving there; dense content costs about what a dense row would).
  */
 public final class ProfileEvidence {
     private final long[] modalityWidths;
-    private final float[][] idf;    // per modality, per column
-    private final float[] mean;     // width
-    private final float[] items;    // numItem x width
+    private final float[][] idf;      // per modality, per column
+    private final float[] mean;       // width
+    private final double meanSquare;  // mean . mean
     private final int numItem;
     private final int width;
+    // Each model item's weighted unit vector w (before centring) as a sparse row, and the inverse of
+    // |w - mean|, the float that UnitRows multiplies a centred row by.
+    private final long[] rowStart;    // numItem + 1
+    private final int[] columns;
+    private final float[] values;
+    private final float[] inverseNorm; // numItem
 
-    private ProfileEvidence(long[] modalityWidths, float[][] idf, float[] mean, float[] items, int numItem, int width) {
+    private ProfileEvidence(long[] modalityWidths, float[][] idf, float[] mean, double meanSquare, int numItem,
+                            int width, long[] rowStart, int[] columns, float[] values, float[] inverseNorm) {
         this.modalityWidths = modalityWidths;
         this.idf = idf;
         this.mean = mean;
-        this.items = items;
+        this.meanSquare = meanSquare;
         this.numItem = numItem;
         this.width = width;
+        this.rowStart = rowStart;
+        this.columns = columns;
+        this.values = values;
+        this.inverseNorm = inverseNorm;
     }
 
     /** The space of the model's items (all of them, in dense-id order). */
@@ -55,14 +74,21 @@ public final class ProfileEvidence {
         long[] widths = new long[modalities];
         float[][] idf = new float[modalities][];
         int width = 0;
+        long nonZero = 0;
         for (int m = 0; m < modalities; m++) {
             FeatureMatrix f = content.modalities().get(m);
             widths[m] = f.cols();
-            idf[m] = inverseDocumentFrequency(f, numItem);
+            idf[m] = new float[Math.toIntExact(f.cols())];
+            nonZero += inverseDocumentFrequency(f, numItem, idf[m]);
             width += Math.toIntExact(f.cols());
         }
-        float[] items = new float[Math.multiplyExact(numItem, width)];
+        long[] rowStart = new long[numItem + 1];
+        int[] columns = new int[Math.toIntExact(nonZero)];
+        float[] values = new float[columns.length];
+        float[] row = new float[width];
         float[][] parts = new float[modalities][];
+        double[] sum = new double[width];
+        int at = 0;
         for (int j = 0; j < numItem; j++) {
             for (int m = 0; m < modalities; m++) {
                 FeatureMatrix f = content.modalities().get(m);
@@ -70,39 +96,60 @@ public final class ProfileEvidence {
                 parts[m] = f.data().asSlice((long) j * d * Float.BYTES, (long) d * Float.BYTES)
                         .toArray(ValueLayout.JAVA_FLOAT);
             }
-            weightedUnit(parts, idf, items, j * width);
-        }
-        double[] sum = new double[width];
-        for (int j = 0; j < numItem; j++) {
+            weightedUnit(parts, idf, row, 0);
             for (int c = 0; c < width; c++) {
-                sum[c] += items[j * width + c];
+                if (row[c] != 0) {
+                    sum[c] += row[c];
+                    columns[at] = c;
+                    values[at++] = row[c];
+                }
             }
+            rowStart[j + 1] = at;
         }
         float[] mean = new float[width];
+        double meanSquare = 0;
         for (int c = 0; c < width; c++) {
             mean[c] = (float) (sum[c] / numItem);
+            meanSquare += (double) mean[c] * mean[c];
         }
+        float[] inverseNorm = new float[numItem];
         for (int j = 0; j < numItem; j++) {
-            centre(items, j * width, mean);
+            inverseNorm[j] = inverseNorm(columns, values, (int) rowStart[j], (int) rowStart[j + 1], mean, meanSquare);
         }
-        return new ProfileEvidence(widths, idf, mean, items, numItem, width);
+        return new ProfileEvidence(widths, idf, mean, meanSquare, numItem, width, rowStart, columns, values,
+                inverseNorm);
     }
 
-    private static float[] inverseDocumentFrequency(FeatureMatrix f, int numItem) {
-        int d = Math.toIntExact(f.cols());
+    /**
+     * {@code 1 / |w - mean|} for a sparse w: the square summed over w's own columns as the dense row
+     * would have it after its float subtraction, and the mean's square elsewhere; floored as UnitRows.
+     */
+    private static float inverseNorm(int[] cols, float[] vals, int from, int to, float[] mean, double meanSquare) {
+        double square = meanSquare;
+        for (int q = from; q < to; q++) {
+            float centred = vals[q] - mean[cols[q]];
+            square += (double) centred * centred - (double) mean[cols[q]] * mean[cols[q]];
+        }
+        return (float) (1.0 / Math.max(Math.sqrt(Math.max(square, 0)), 1e-12));
+    }
+
+    // Fills w with the column weights and returns how many of the (rows x cols) entries are not 0.
+    private static long inverseDocumentFrequency(FeatureMatrix f, int numItem, float[] w) {
+        int d = w.length;
         long[] df = new long[d];
+        long nonZero = 0;
         for (int j = 0; j < numItem; j++) {
             for (int c = 0; c < d; c++) {
                 if (f.data().getAtIndex(ValueLayout.JAVA_FLOAT, (long) j * d + c) != 0) {
                     df[c]++;
+                    nonZero++;
                 }
             }
         }
-        float[] w = new float[d];
         for (int c = 0; c < d; c++) {
             w[c] = (float) (Math.log((1.0 + numItem) / (1.0 + df[c])) + 1);
         }
-        return w;
+        return nonZero;
     }
 
     private static void weightedUnit(float[][] modalities, float[][] idf, float[] out, int offset) {
@@ -133,16 +180,29 @@ public final class ProfileEvidence {
         return numItem;
     }
 
-    /** Every model item's vector, numItem x width, row-major; not to be modified. */
-    public float[] items() {
-        return items;
+    /** Model item {@code j} as stored (its arrays are copies). */
+    public EvidenceRow row(int j) {
+        int from = (int) rowStart[j];
+        int to = (int) rowStart[j + 1];
+        return new EvidenceRow(Arrays.copyOfRange(columns, from, to), Arrays.copyOfRange(values, from, to),
+                inverseNorm[j]);
+    }
+
+    /** A row's vector in the space, dense: {@code (w - mean) / |w - mean|}, as UnitRows normalises it. */
+    public float[] dense(EvidenceRow row) {
+        float[] v = new float[width];
+        for (int q = 0; q < row.columns().length; q++) {
+            v[row.columns()[q]] = row.values()[q];
+        }
+        centre(v, 0, mean);
+        return v;
     }
 
     /**
-     * A new item's vector from its modalities' raw rows (in the model's modality order and widths),
-     * computed as the model items' were.
+     * A new item from its modalities' raw rows (in the model's modality order and widths), computed as
+     * the model items' were.
      */
-    public float[] vector(float[][] modalities) {
+    public EvidenceRow row(float[][] modalities) {
         if (modalities.length != modalityWidths.length) {
             throw new IllegalArgumentException(modalities.length + " modalities given, the model has "
                     + modalityWidths.length);
@@ -153,45 +213,79 @@ public final class ProfileEvidence {
                         + ", the model's " + modalityWidths[m]);
             }
         }
-        float[] out = new float[width];
-        weightedUnit(modalities, idf, out, 0);
-        centre(out, 0, mean);
-        return out;
+        float[] w = new float[width];
+        weightedUnit(modalities, idf, w, 0);
+        int nonZero = 0;
+        for (float x : w) {
+            nonZero += x != 0 ? 1 : 0;
+        }
+        int[] cols = new int[nonZero];
+        float[] vals = new float[nonZero];
+        int at = 0;
+        for (int c = 0; c < width; c++) {
+            if (w[c] != 0) {
+                cols[at] = c;
+                vals[at++] = w[c];
+            }
+        }
+        return new EvidenceRow(cols, vals, inverseNorm(cols, vals, 0, nonZero, mean, meanSquare));
     }
 
     /**
-     * The mean vector of the model items {@code rows[from..to)} followed by {@code others}, each
-     * divided by the count before it is added, in that order; null for none.
+     * The mean vector of the model items {@code rows[from..to)} and the items {@code others}, each
+     * weighted 1 / count; null for none.
      */
-    public float[] profile(int[] rows, int from, int to, java.util.List<float[]> others) {
+    public EvidenceProfile profile(int[] rows, int from, int to, List<EvidenceRow> others) {
         int len = to - from + others.size();
         if (len == 0) {
             return null;
         }
         float[] p = new float[width];
+        double meanShare = 0; // how much of the mean the items' centring takes off
         for (int i = from; i < to; i++) {
-            int o = rows[i] * width;
-            for (int c = 0; c < width; c++) {
-                p[c] += items[o + c] / len;
-            }
+            int j = rows[i];
+            meanShare += addTo(p, columns, values, (int) rowStart[j], (int) rowStart[j + 1], inverseNorm[j] / len);
         }
-        for (float[] v : others) {
-            for (int c = 0; c < width; c++) {
-                p[c] += v[c] / len;
-            }
+        for (EvidenceRow r : others) {
+            meanShare += addTo(p, r.columns(), r.values(), 0, r.columns().length, r.inverseNorm() / len);
         }
-        return p;
+        double dotMean = 0;
+        for (int c = 0; c < width; c++) {
+            p[c] -= (float) (mean[c] * meanShare);
+            dotMean += (double) p[c] * mean[c];
+        }
+        return new EvidenceProfile(p, dotMean);
     }
 
-    /** The evidence as a ranker: each user's profile of its training items against every model item. */
-    public DotProductRanker ranker(ItemSets train) {
-        float[] users = new float[Math.multiplyExact(train.numRows(), width)];
-        for (int u = 0; u < train.numRows(); u++) {
-            float[] p = profile(train.columns(), train.rowStart(u), train.rowEnd(u), java.util.List.of());
-            if (p != null) {
-                System.arraycopy(p, 0, users, u * width, width);
-            }
+    private static float addTo(float[] p, int[] cols, float[] vals, int from, int to, float share) {
+        for (int q = from; q < to; q++) {
+            p[cols[q]] += vals[q] * share;
         }
-        return new DotProductRanker(users, items, width);
+        return share;
+    }
+
+    /** The profile's evidence on model items {@code from..to-1}, into {@code out[0..to-from)}. */
+    public void scores(EvidenceProfile profile, int from, int to, float[] out) {
+        for (int j = from; j < to; j++) {
+            out[j - from] = profile.score(columns, values, (int) rowStart[j], (int) rowStart[j + 1], inverseNorm[j]);
+        }
+    }
+
+    /**
+     * The evidence as a ranker: each user's profile of its training items against every model item
+     * (a profile is rebuilt per call, which costs the user's items' non-zeros).
+     */
+    public ScoreRanker ranker(ItemSets train) {
+        return new ScoreRanker(numItem) {
+            @Override
+            public float[] scores(int user) {
+                float[] out = new float[numItem()];
+                EvidenceProfile p = profile(train.columns(), train.rowStart(user), train.rowEnd(user), List.of());
+                if (p != null) {
+                    ProfileEvidence.this.scores(p, 0, numItem(), out);
+                }
+                return out;
+            }
+        };
     }
 }

@@ -187,12 +187,13 @@ class ServedContentFusionTest {
             }
         }
         ProfileEvidence x = ProfileEvidence.of(data.content());
-        float[] profile = x.profile(liked, 0, liked.length, List.of());
+        float[] profile = x.profile(liked, 0, liked.length, List.of()).vector();
         float[] contentScores = new float[numCold];
         for (int j = 0; j < numCold; j++) {
+            float[] item = x.dense(x.row(data.numWarmItem() + j));
             float s = 0;
             for (int c = 0; c < x.width(); c++) {
-                s += profile[c] * x.items()[(data.numWarmItem() + j) * x.width() + c];
+                s += profile[c] * item[c];
             }
             contentScores[j] = s;
         }

@@ -13,6 +13,15 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ProfileEvidenceTest {
+    /** Model items {@code 0..n-1}'s vectors, dense, n x width. */
+    private static float[] dense(ProfileEvidence e, int n) {
+        float[] out = new float[n * e.width()];
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(e.dense(e.row(j)), 0, out, j * e.width(), e.width());
+        }
+        return out;
+    }
+
     private static FeatureMatrix matrix(Arena arena, String name, float[][] rows) {
         MemorySegment seg = arena.allocate(ValueLayout.JAVA_FLOAT, (long) rows.length * rows[0].length);
         for (int j = 0; j < rows.length; j++) {
@@ -33,7 +42,7 @@ class ProfileEvidenceTest {
             double[] mean = {(1 + x1[0]) / 2, x1[1] / 2};
             double[] c0 = {1 - mean[0], -mean[1]};
             double n0 = Math.hypot(c0[0], c0[1]);
-            float[] items = e.items();
+            float[] items = dense(e, 2);
             assertEquals(c0[0] / n0, items[0], 1e-6);
             assertEquals(c0[1] / n0, items[1], 1e-6);
             assertEquals(-items[0], items[2], 1e-6, "two items centre to opposite vectors");
@@ -63,14 +72,15 @@ class ProfileEvidenceTest {
             ProfileEvidence e = ProfileEvidence.of(new ContentFeatures(List.of(matrix(arena, "a", a),
                     matrix(arena, "b", b)), null));
             assertEquals(10, e.width());
+            float[] items = dense(e, 40);
             for (int j = 0; j < 40; j++) {
-                float[] v = e.vector(new float[][] {a[j], b[j]});
-                for (int c = 0; c < 10; c++) {
-                    assertEquals(e.items()[j * 10 + c], v[c], 0f, "item " + j + " column " + c);
-                }
+                EvidenceRow v = e.row(new float[][] {a[j], b[j]});
+                assertArrayEquals(e.row(j).columns(), v.columns(), "item " + j);
+                assertArrayEquals(e.row(j).values(), v.values(), 0f, "item " + j);
+                assertEquals(e.row(j).inverseNorm(), v.inverseNorm(), 0f, "item " + j);
             }
             IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                    () -> e.vector(new float[][] {a[0], new float[2]}));
+                    () -> e.row(new float[][] {a[0], new float[2]}));
             assertTrue(bad.getMessage().contains("width 2"), bad.getMessage());
         }
     }
@@ -87,6 +97,7 @@ class ProfileEvidenceTest {
         }
         try (Arena arena = Arena.ofConfined()) {
             ProfileEvidence e = ProfileEvidence.of(new ContentFeatures(List.of(matrix(arena, "a", a)), null));
+            float[] items = dense(e, 30);
             double[][] unit = new double[30][4];
             double[] mean = new double[4];
             for (int j = 0; j < 30; j++) {
@@ -105,8 +116,57 @@ class ProfileEvidenceTest {
                     n += (unit[j][c] - mean[c]) * (unit[j][c] - mean[c]);
                 }
                 for (int c = 0; c < 4; c++) {
-                    assertEquals((unit[j][c] - mean[c]) / Math.sqrt(n), e.items()[j * 4 + c], 1e-4);
+                    assertEquals((unit[j][c] - mean[c]) / Math.sqrt(n), items[j * 4 + c], 1e-4);
                 }
+            }
+        }
+    }
+
+    /**
+     * The scores and profiles come from the items' sparse rows; they must be the dense vectors' dot
+     * products and means (bag-of-words-like content: a few non-zero columns per row, two modalities,
+     * one item without any).
+     */
+    @Test
+    void sparseScoresAreTheDenseVectorsDotProducts() {
+        Random r = new Random(11);
+        int n = 60;
+        float[][] a = new float[n][50];
+        float[][] b = new float[n][20];
+        for (int j = 1; j < n; j++) {
+            for (int k = 0; k < 4; k++) {
+                a[j][r.nextInt(50)] += 1 + r.nextInt(3);
+            }
+            b[j][r.nextInt(20)] = 1;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            ProfileEvidence e = ProfileEvidence.of(new ContentFeatures(List.of(matrix(arena, "a", a),
+                    matrix(arena, "b", b)), null));
+            float[] items = dense(e, n);
+            int[] rows = {0, 3, 17, 42, 59};
+            ItemSets train = new ItemSets(new long[] {0, 5, 5}, rows); // a user of five items, one of none
+            float[] profile = e.profile(rows, 0, rows.length, List.of()).vector();
+            float[] scores = e.ranker(train).scores(0);
+            for (int c = 0; c < 70; c++) {
+                double mean = 0;
+                for (int row : rows) {
+                    mean += items[row * 70 + c] / 5.0;
+                }
+                assertEquals(mean, profile[c], 1e-6, "profile column " + c);
+            }
+            for (int j = 0; j < n; j++) {
+                double dot = 0;
+                for (int c = 0; c < 70; c++) {
+                    dot += (double) profile[c] * items[j * 70 + c];
+                }
+                assertEquals(dot, scores[j], 1e-5, "item " + j);
+            }
+            assertArrayEquals(new float[n], e.ranker(train).scores(1), "a user without items has no evidence");
+            EvidenceProfile asServed = e.profile(rows, 0, 3, List.of(e.row(42), e.row(59)));
+            assertArrayEquals(profile, asServed.vector(), 1e-7f, "items given as rows count as model items");
+            for (int j = 0; j < n; j++) {
+                assertEquals(scores[j], e.profile(rows, 0, rows.length, List.of()).score(e.row(j)), 0f,
+                        "the server scores a row as the evaluator, item " + j);
             }
         }
     }
