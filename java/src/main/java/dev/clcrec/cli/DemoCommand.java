@@ -51,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--out", defaultValue = "out/demo", description = "Output directory (default ${DEFAULT-VALUE}).")
     Path out;
-    @Option(names = "--content-fusion", split = ",", paramLabel = "WEIGHT", defaultValue = TrainDefaults.THIN_CONTENT_FUSION,
+    @Option(names = "--content-fusion", split = ",", paramLabel = "WEIGHT", defaultValue = TrainDefaults.CONTENT_FUSION,
             description = "Candidate weights of content evidence on new items, one chosen on validation after "
                     + "training, as train (default ${DEFAULT-VALUE}; 0 = the model alone).")
     double[] contentFusion;

@@ -206,8 +206,8 @@ final class TrainCommand implements Callable<Integer> {
             + "content evidence on new items, one chosen on validation after training: per user, over the cold items, "
             + "z(model) + WEIGHT x z(content profile), mapped back to the model's mean and spread there; warm items "
             + "keep the model's scores. The bundle keeps the chosen weight and the server ranks that way. 0 = the "
-            + "model alone (default ${DEFAULT-VALUE}; " + TrainDefaults.THIN_CONTENT_FUSION + " on content under "
-            + TrainDefaults.RICH_CONTENT_COLUMNS + " columns unless --l_r is given)."}, defaultValue = "0")
+            + "model alone (default ${DEFAULT-VALUE}; " + TrainDefaults.CONTENT_FUSION + " unless --l_r or "
+            + "--reference-defaults is given)."}, defaultValue = "0")
     double[] contentFusion;
     @picocli.CommandLine.Mixin
     DistributedOptions distributed;
@@ -419,6 +419,9 @@ final class TrainCommand implements Callable<Integer> {
         if (rich) {
             choose("--dim_E", Integer.toString(TrainDefaults.RICH_DIM_E));
             choose("--num_neg", Integer.toString(TrainDefaults.RICH_NUM_NEG));
+            if (!given("--l_r")) {
+                choose("--content-fusion", TrainDefaults.CONTENT_FUSION);
+            }
         } else {
             choose("--temp_value", TrainDefaults.THIN_TEMP_VALUE);
             choose("--l_r", TrainDefaults.THIN_L_R);
@@ -431,7 +434,7 @@ final class TrainCommand implements Callable<Integer> {
                 choose("--lr-decays", TrainDefaults.THIN_LR_DECAYS);
                 choose("--patience", TrainDefaults.THIN_PATIENCE);
                 choose("--average-weights", TrainDefaults.THIN_AVERAGE_WEIGHTS);
-                choose("--content-fusion", TrainDefaults.THIN_CONTENT_FUSION);
+                choose("--content-fusion", TrainDefaults.CONTENT_FUSION);
             }
         }
         if (chosenForContent.isEmpty()) {

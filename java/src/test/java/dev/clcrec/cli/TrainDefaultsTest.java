@@ -57,7 +57,9 @@ class TrainDefaultsTest {
             assertEquals(TrainDefaults.RICH_DIM_E, c.config().model().dimE());
             assertEquals(TrainDefaults.RICH_NUM_NEG, c.config().sampling().numNeg());
             assertTrue(c.line().contains("1,000 columns") && c.line().contains("--dim_E 128")
-                    && c.line().contains("--num_neg " + TrainDefaults.RICH_NUM_NEG), c.line());
+                    && c.line().contains("--num_neg " + TrainDefaults.RICH_NUM_NEG)
+                    && c.line().contains("--content-fusion 0,0.1,0.25,0.5,1,2"), c.line());
+            assertArrayEquals(new double[] {0, 0.1, 0.25, 0.5, 1, 2}, c.config().fusionWeights());
             assertEquals(Double.parseDouble(TrainDefaults.L_R), c.config().model().learningRate(), "the rest unchanged");
         }
     }
@@ -126,14 +128,17 @@ class TrainDefaultsTest {
             assertFalse(given.line().contains("--dim_E"), given.line());
             Chosen both = onContent(content(arena, 3000), "--data_path", "test-data", "--dim_E", "32",
                     "--num_neg", "8");
-            assertNull(both.line(), "nothing was chosen for the user");
+            assertFalse(both.line().contains("--dim_E") || both.line().contains("--num_neg"), both.line());
             assertEquals(32, both.config().model().dimE());
             assertEquals(8, both.config().sampling().numNeg());
             Chosen reference = onContent(content(arena, 3000), "--data_path", "test-data", "--reference-defaults");
             assertNull(reference.line());
             assertEquals(64, reference.config().model().dimE());
             assertEquals(512, reference.config().sampling().numNeg());
-            assertFalse(given.config().fusesContent(), "rich content was not measured with content evidence");
+            assertTrue(given.config().fusesContent(), "content evidence on rich content too");
+            assertFalse(reference.config().fusesContent(), "the reference ranks new items by the model alone");
+            Chosen authors = onContent(content(arena, 3000), "--data_path", "test-data", "--l_r", "0.001");
+            assertFalse(authors.config().fusesContent(), "a command that gives the step size, as the authors' do");
         }
     }
 
