@@ -207,7 +207,8 @@ final class TrainCommand implements Callable<Integer> {
             + "z(model) + WEIGHT x z(content profile), mapped back to the model's mean and spread there; warm items "
             + "keep the model's scores. The bundle keeps the chosen weight and the server ranks that way. 0 = the "
             + "model alone (default ${DEFAULT-VALUE}; " + TrainDefaults.CONTENT_FUSION + " unless --l_r or "
-            + "--reference-defaults is given)."}, defaultValue = "0")
+            + "--reference-defaults is given or the content has " + TrainDefaults.DENSE_EVIDENCE_COLUMNS
+            + " or more non-zero values per item)."}, defaultValue = "0")
     double[] contentFusion;
     @picocli.CommandLine.Mixin
     DistributedOptions distributed;
@@ -419,7 +420,7 @@ final class TrainCommand implements Callable<Integer> {
         if (rich) {
             choose("--dim_E", Integer.toString(TrainDefaults.RICH_DIM_E));
             choose("--num_neg", Integer.toString(TrainDefaults.RICH_NUM_NEG));
-            if (!given("--l_r")) {
+            if (!given("--l_r") && meanNonZeros(content) < TrainDefaults.DENSE_EVIDENCE_COLUMNS) {
                 choose("--content-fusion", TrainDefaults.CONTENT_FUSION);
             }
         } else {
@@ -446,6 +447,20 @@ final class TrainCommand implements Callable<Integer> {
         chosenForContent.forEach((flag, value) -> flags.add(flag + " " + value));
         return String.format(java.util.Locale.ROOT, "content is %,d columns wide (%s): %s by default; pass the flags "
                 + "to choose", columns, regime, String.join(" ", flags));
+    }
+
+    /** Non-zero content values per item, on average over all modalities. */
+    private static double meanNonZeros(ContentFeatures content) {
+        long nonZero = 0;
+        for (dev.clcrec.engine.FeatureMatrix f : content.modalities()) {
+            long n = f.rows() * f.cols();
+            for (long i = 0; i < n; i++) {
+                if (f.data().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i) != 0) {
+                    nonZero++;
+                }
+            }
+        }
+        return content.rows() == 0 ? 0 : (double) nonZero / content.rows();
     }
 
     /**

@@ -139,6 +139,11 @@ class TrainDefaultsTest {
             assertFalse(reference.config().fusesContent(), "the reference ranks new items by the model alone");
             Chosen authors = onContent(content(arena, 3000), "--data_path", "test-data", "--l_r", "0.001");
             assertFalse(authors.config().fusesContent(), "a command that gives the step size, as the authors' do");
+            ContentFeatures dense = content(arena, 4096);
+            dense.modalities().getFirst().data().fill((byte) 0x3f); // every value about 0.75
+            Chosen image = onContent(dense, "--data_path", "test-data");
+            assertFalse(image.config().fusesContent(), "dense wide content (an image's features) does not fuse");
+            assertEquals(TrainDefaults.RICH_DIM_E, image.config().model().dimE());
         }
     }
 
