@@ -24,7 +24,7 @@ import java.util.List;
  * measurable. BENCHMARKS.md, "Content evidence served".
  *
  * <p>The weights and the mean are fixed by the model's own items, so a new item's vector
- * ({@link #vector}) is computed the same way as theirs and never changes afterwards. Word-level
+ * ({@link #row(float[][])}) is computed the same way as theirs and never changes afterwards. Word-level
  * text has no raw vector and is not used. Immutable after construction.
  *
  * <p>The model's items are held before centring, as sparse rows: bag-of-words and tag content has a
