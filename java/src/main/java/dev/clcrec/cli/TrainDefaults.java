@@ -90,8 +90,8 @@ final class TrainDefaults {
      * user's content-profile scores (dev.clcrec.eval.ProfileEvidence) standardised and added to the
      * model's on cold items, the weight chosen on validation cold Recall@20 among these, real
      * MovieLens's test cold Recall@20 rose 18 % over the thin defaults alone (3 seeds), the bundled
-     * data's 3.7 % and CiteULike-t's (rich content: an article's words and tags) by far more, with
-     * the ranking over all items level or higher. Weight 0 is always a candidate, so the choice never
+     * data's 3.7 % and CiteULike-t's (rich content: an article's words and tags) 12 %, with the
+     * ranking over all items level or higher. Weight 0 is always a candidate, so the choice never
      * ranks below the model on validation; weights above 2 were lower there on MovieLens.
      * BENCHMARKS.md, "Content evidence served" and "Content evidence on rich content".
      */
