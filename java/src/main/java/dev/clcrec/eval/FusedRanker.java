@@ -67,25 +67,50 @@ public final class FusedRanker extends ScoreRanker {
             own[j] = fused[firstCold + j];
             evidence[j] = c[firstCold + j];
         }
-        double evidenceMean = mean(evidence);
-        double evidenceSpread = spread(evidence, evidenceMean);
-        double modelMean = mean(own);
-        double modelSpread = spread(own, modelMean);
-        if (evidenceSpread == 0 || modelSpread == 0) {
+        Standardised z = Standardised.of(own, evidence, weight);
+        if (z == null) {
             return fused; // no evidence (a user without training items) or nothing to re-order
         }
-        double[] mixed = new double[cold];
         for (int j = 0; j < cold; j++) {
-            mixed[j] = (own[j] - modelMean) / modelSpread + weight * (evidence[j] - evidenceMean) / evidenceSpread;
-        }
-        double mixedSpread = spread(mixed, 0); // a sum of two centred vectors: its mean is 0
-        for (int j = 0; j < cold; j++) {
-            fused[firstCold + j] = (float) (modelMean + modelSpread * mixed[j] / mixedSpread);
+            fused[firstCold + j] = (float) (z.modelMean + z.modelSpread * z.mixed(own[j], evidence[j]) / z.mixedSpread);
         }
         return fused;
     }
 
-    static double mean(double[] v) {
+    /**
+     * A user's statistics over the cold items: the means and spreads of its model and content scores
+     * and the spread of {@code mixed = z(model) + weight * z(content)} (whose mean is 0). Shared with
+     * {@link FusionCalibration}, which serves the same fusion.
+     */
+    record Standardised(double weight, double modelMean, double modelSpread, double evidenceMean,
+                        double evidenceSpread, double mixedSpread) {
+
+        /** The statistics, or null when the model's or the content's scores (or their sum) do not vary. */
+        static Standardised of(double[] own, double[] evidence, double weight) {
+            double evidenceMean = mean(evidence);
+            double evidenceSpread = spread(evidence, evidenceMean);
+            double modelMean = mean(own);
+            double modelSpread = spread(own, modelMean);
+            if (!(evidenceSpread > 0) || !(modelSpread > 0)) {
+                return null;
+            }
+            Standardised z = new Standardised(weight, modelMean, modelSpread, evidenceMean, evidenceSpread, 0);
+            double square = 0;
+            for (int j = 0; j < own.length; j++) {
+                double m = z.mixed(own[j], evidence[j]);
+                square += m * m;
+            }
+            double mixedSpread = Math.sqrt(square / own.length);
+            return mixedSpread > 0 ? new Standardised(weight, modelMean, modelSpread, evidenceMean, evidenceSpread,
+                    mixedSpread) : null;
+        }
+
+        double mixed(double own, double evidence) {
+            return (own - modelMean) / modelSpread + weight * (evidence - evidenceMean) / evidenceSpread;
+        }
+    }
+
+    private static double mean(double[] v) {
         double sum = 0;
         for (double x : v) {
             sum += x;
@@ -94,7 +119,7 @@ public final class FusedRanker extends ScoreRanker {
     }
 
     // The population standard deviation of v about its mean.
-    static double spread(double[] v, double mean) {
+    private static double spread(double[] v, double mean) {
         double sq = 0;
         for (double x : v) {
             sq += (x - mean) * (x - mean);

@@ -84,36 +84,22 @@ public final class FusionCalibration {
         int n = representation.length / dimE;
         float[] evidence = new float[n];
         space.scores(profile, firstCold, firstCold + n, evidence);
+        float[] scores = new DotProductRanker(Arrays.copyOfRange(user, offset, offset + dimE), representation, dimE)
+                .scores(0);
         double[] own = new double[n];
         double[] content = new double[n];
         for (int j = 0; j < n; j++) {
-            float s = 0; // as DotProductRanker sums it
-            int o = j * dimE;
-            for (int a = 0; a < dimE; a++) {
-                s += user[offset + a] * representation[o + a];
-            }
-            own[j] = s;
+            own[j] = scores[j];
             content[j] = evidence[j];
         }
-        double modelMean = FusedRanker.mean(own);
-        double modelSpread = FusedRanker.spread(own, modelMean);
-        double contentMean = FusedRanker.mean(content);
-        double contentSpread = FusedRanker.spread(content, contentMean);
-        if (!(modelSpread > 0) || !(contentSpread > 0)) {
+        FusedRanker.Standardised z = FusedRanker.Standardised.of(own, content, weight);
+        if (z == null) {
             return null;
         }
-        double square = 0; // of mixed = z(model) + weight * z(content), whose mean is 0
-        for (int j = 0; j < n; j++) {
-            double mixed = (own[j] - modelMean) / modelSpread + weight * (content[j] - contentMean) / contentSpread;
-            square += mixed * mixed;
-        }
-        double mixedSpread = Math.sqrt(square / n);
-        if (!(mixedSpread > 0)) {
-            return null;
-        }
-        double modelSlope = 1 / mixedSpread;
-        double contentSlope = weight * modelSpread / (contentSpread * mixedSpread);
-        return new User(modelMean - modelSlope * modelMean - contentSlope * contentMean, modelSlope, contentSlope);
+        double modelSlope = 1 / z.mixedSpread();
+        double contentSlope = weight * z.modelSpread() / (z.evidenceSpread() * z.mixedSpread());
+        return new User(z.modelMean() - modelSlope * z.modelMean() - contentSlope * z.evidenceMean(), modelSlope,
+                contentSlope);
     }
 
     /**

@@ -98,12 +98,9 @@ public final class ProfileEvidence {
             }
             weightedUnit(parts, idf, row, 0);
             for (int c = 0; c < width; c++) {
-                if (row[c] != 0) {
-                    sum[c] += row[c];
-                    columns[at] = c;
-                    values[at++] = row[c];
-                }
+                sum[c] += row[c];
             }
+            at = nonZeros(row, columns, values, at);
             rowStart[j + 1] = at;
         }
         float[] mean = new float[width];
@@ -118,6 +115,17 @@ public final class ProfileEvidence {
         }
         return new ProfileEvidence(widths, idf, mean, meanSquare, numItem, width, rowStart, columns, values,
                 inverseNorm);
+    }
+
+    /** Writes w's non-zero columns and values from {@code at} on; returns the position after them. */
+    private static int nonZeros(float[] w, int[] cols, float[] vals, int at) {
+        for (int c = 0; c < w.length; c++) {
+            if (w[c] != 0) {
+                cols[at] = c;
+                vals[at++] = w[c];
+            }
+        }
+        return at;
     }
 
     /**
@@ -215,20 +223,12 @@ public final class ProfileEvidence {
         }
         float[] w = new float[width];
         weightedUnit(modalities, idf, w, 0);
-        int nonZero = 0;
-        for (float x : w) {
-            nonZero += x != 0 ? 1 : 0;
-        }
-        int[] cols = new int[nonZero];
-        float[] vals = new float[nonZero];
-        int at = 0;
-        for (int c = 0; c < width; c++) {
-            if (w[c] != 0) {
-                cols[at] = c;
-                vals[at++] = w[c];
-            }
-        }
-        return new EvidenceRow(cols, vals, inverseNorm(cols, vals, 0, nonZero, mean, meanSquare));
+        int[] cols = new int[width];
+        float[] vals = new float[width];
+        int n = nonZeros(w, cols, vals, 0);
+        cols = Arrays.copyOf(cols, n);
+        vals = Arrays.copyOf(vals, n);
+        return new EvidenceRow(cols, vals, inverseNorm(cols, vals, 0, n, mean, meanSquare));
     }
 
     /**
